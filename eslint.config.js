@@ -1,0 +1,26 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/src/**'], message: 'Only the server imports its internals.' }] }],
+    },
+  },
+  {
+    // The metadata language is pure and isomorphic: no Node built-ins, no databases, no React.
+    files: ['runtime/core/src/**/*.ts'],
+    ignores: ['runtime/core/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['node:*', 'fs', 'path', 'crypto', 'better-sqlite3', 'mongodb', 'fastify', 'react', '@trellis/server'], message: '@trellis/core must stay pure and isomorphic.' },
+      ] }],
+    },
+  },
+);
