@@ -48,6 +48,8 @@ const fieldProperties = {
   link: Type.Optional(Type.String({ pattern: FIELD_KEY_PATTERN })),
   /** lookup: the field of the linked form to copy. */
   field: Type.Optional(Type.String({ pattern: FIELD_KEY_PATTERN })),
+  /** lookup: the type of the copied field; the server fills it in on publish from the linked form. */
+  valueType: Type.Optional(FieldTypeSchema),
   /** formula: a json-logic expression over the record (see engine/formula.ts for the extra operators). */
   formula: Type.Optional(LogicSchema),
   /** formula: the type of the computed value. */

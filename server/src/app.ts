@@ -1,0 +1,54 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.js';
+import { registerErrorHandler } from './http/errors.js';
+import { SHARED_SCHEMAS } from './http/schemas.js';
+import actor from './plugins/actor.js';
+import services from './plugins/services.js';
+import storePlugin from './plugins/store.js';
+import appRoutes from './routes/apps.js';
+import formRoutes from './routes/forms.js';
+import recordRoutes from './routes/records.js';
+import systemRoutes from './routes/system.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/port.js';
+
+export interface BuildOptions {
+  config: Config;
+  /** a store opened by the caller (tests, benchmarks); otherwise the configured one is opened */
+  store?: Store;
+  logger?: boolean;
+}
+
+/** Builds the server in layers: connections (store) → services → routes. */
+export async function buildApp({ config, store, logger = false }: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ? { level: config.logLevel } : false,
+    bodyLimit: config.bodyLimit,
+    // Unknown properties are errors, not silently dropped; bodies are never coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerErrorHandler(app);
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Trellis API', version: '0.1.0', description: 'Forms, records and workflows of a Trellis workspace.' },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+
+  await app.register(storePlugin, { store: store ?? (await openStore(config)) });
+  await app.register(actor);
+  await app.register(services);
+
+  await app.register(systemRoutes);
+  await app.register(appRoutes);
+  await app.register(formRoutes);
+  await app.register(recordRoutes);
+  return app;
+}

@@ -1,0 +1,206 @@
+import { TrellisError, type AppInput, type FormDefinition } from '@trellis/core';
+import { MongoClient, type ClientSession } from 'mongodb';
+import type {
+  AppEntity, AppRepo, CounterRepo, FormEntity, FormRepo, FormVersionEntity, Store,
+} from '../port.js';
+import { escapeRegex } from './compile-filter.js';
+import { INDEX_PREFIX, UNIQUE_PREFIX, isDuplicateKey } from './mongo-errors.js';
+import { RECORD_BASE_INDEX, createRecordRepo, nextCounter, ownedBy } from './mongo-records.js';
+import {
+  collections, type AppDoc, type Collections, type FormDoc, type FormVersionDoc, type RunAtomic,
+} from './mongo-docs.js';
+
+export interface MongoStoreOptions {
+  url: string;
+  /** defaults to the database named in the URL, else "trellis" */
+  dbName?: string;
+}
+
+/** Opens the MongoDB store. Call `migrate()` before use (it creates the collections' indexes). */
+export async function createMongoStore(options: MongoStoreOptions): Promise<Store> {
+  const client = new MongoClient(options.url, { ignoreUndefined: true });
+  await client.connect();
+  const db = client.db(options.dbName ?? (dbNameFromUrl(options.url) || 'trellis'));
+  const c = collections(db);
+
+  // Transactions need a replica set or a sharded cluster; a standalone server runs the steps one by one.
+  const hello = await db.admin().command({ hello: 1 }).catch(() => ({}) as Record<string, unknown>);
+  const transactions = typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
+  const atomic: RunAtomic = async <T>(fn: (session: ClientSession | undefined) => Promise<T>): Promise<T> => {
+    if (!transactions) return fn(undefined);
+    return client.withSession((session) => session.withTransaction(() => fn(session)));
+  };
+
+  return {
+    kind: 'mongo',
+    apps: createAppRepo(c),
+    forms: createFormRepo(c, atomic),
+    records: createRecordRepo(c, atomic),
+    counters: createCounterRepo(c),
+    async migrate() {
+      await c.apps.createIndexes([{ key: { workspaceId: 1, createdAt: 1 }, name: 'workspace' }]);
+      await c.forms.createIndexes([{ key: { appId: 1, createdAt: 1 }, name: 'app' }]);
+      await c.formVersions.createIndexes([{ key: { formId: 1, version: 1 }, name: 'form_version', unique: true }]);
+      await c.history.createIndexes([
+        { key: { recordId: 1, at: 1 }, name: 'record' },
+        { key: { formId: 1 }, name: 'form' },
+      ]);
+      await c.records.createIndexes([RECORD_BASE_INDEX]);
+      // the counters collection needs no index besides _id; touching it creates it before any transaction
+      await db.createCollection('counters').catch(() => undefined);
+    },
+    async ping() {
+      try {
+        await db.command({ ping: 1 });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+function dbNameFromUrl(url: string): string {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]*)/.exec(url);
+  return decodeURIComponent(match?.[1] ?? '');
+}
+
+function fromAppDoc(d: AppDoc): AppEntity {
+  const { _id, ...rest } = d;
+  return { ...rest, id: _id };
+}
+
+function createAppRepo(c: Collections): AppRepo {
+  return {
+    async create(app) {
+      const { id, ...rest } = app;
+      try {
+        await c.apps.insertOne({ ...rest, _id: id });
+      } catch (e) {
+        if (isDuplicateKey(e)) throw new TrellisError('CONFLICT', 'App already exists');
+        throw e;
+      }
+    },
+    async get(id) {
+      const doc = await c.apps.findOne({ _id: { $eq: id } });
+      return doc ? fromAppDoc(doc) : null;
+    },
+    async list(workspaceId) {
+      const docs = await c.apps.find({ workspaceId: { $eq: workspaceId } }).sort({ createdAt: 1, _id: 1 }).toArray();
+      return docs.map(fromAppDoc);
+    },
+    async update(id, expectedVersion, patch) {
+      // only the app's own input fields and updatedAt are writable here
+      const set: Partial<AppInput> & { updatedAt: string } = { updatedAt: patch.updatedAt };
+      if (patch.name !== undefined) set.name = patch.name;
+      if (patch.description !== undefined) set.description = patch.description;
+      if (patch.icon !== undefined) set.icon = patch.icon;
+      if (patch.color !== undefined) set.color = patch.color;
+      const filter = expectedVersion === null ? { _id: { $eq: id } } : { _id: { $eq: id }, version: { $eq: expectedVersion } };
+      const doc = await c.apps.findOneAndUpdate(filter, { $set: set, $inc: { version: 1 } }, { returnDocument: 'after' });
+      if (doc) return fromAppDoc(doc);
+      const current = await c.apps.findOne({ _id: { $eq: id } }, { projection: { version: 1 } });
+      if (!current) return null;
+      throw new TrellisError('VERSION_CONFLICT', 'The app was changed by someone else', { version: current.version });
+    },
+    async delete(id) {
+      const res = await c.apps.deleteOne({ _id: { $eq: id } });
+      if (res.deletedCount === 0) return false;
+      const formIds = (await c.forms.find({ appId: { $eq: id } }, { projection: { _id: 1 } }).toArray()).map((f) => f._id);
+      if (formIds.length > 0) {
+        await c.records.deleteMany({ formId: { $in: formIds } });
+        await c.history.deleteMany({ formId: { $in: formIds } });
+        await c.formVersions.deleteMany({ formId: { $in: formIds } });
+        for (const formId of formIds) await c.counters.deleteMany({ _id: { $regex: `^${escapeRegex(formId)}:` } });
+        await c.forms.deleteMany({ _id: { $in: formIds } });
+        // the forms' per-field indexes would otherwise stay on `records` for good
+        const indexes = await c.records.listIndexes().toArray().catch(() => []);
+        for (const index of indexes) {
+          const name = String(index.name);
+          if ((name.startsWith(INDEX_PREFIX) || name.startsWith(UNIQUE_PREFIX)) && formIds.some((f) => ownedBy(name, f))) {
+            await c.records.dropIndex(name);
+          }
+        }
+      }
+      return true;
+    },
+  };
+}
+
+function fromFormDoc(d: FormDoc): FormEntity {
+  return {
+    id: d._id, appId: d.appId, draft: JSON.parse(d.draftJson) as FormDefinition, publishedVersion: d.publishedVersion,
+    version: d.version, createdAt: d.createdAt, updatedAt: d.updatedAt,
+  };
+}
+
+function fromVersionDoc(d: FormVersionDoc): FormVersionEntity {
+  return { formId: d.formId, version: d.version, definition: JSON.parse(d.definitionJson) as FormDefinition, publishedAt: d.publishedAt, publishedBy: d.publishedBy ?? null };
+}
+
+function createFormRepo(c: Collections, atomic: RunAtomic): FormRepo {
+  return {
+    async create(form) {
+      try {
+        await c.forms.insertOne({
+          _id: form.id, appId: form.appId, draftJson: JSON.stringify(form.draft), publishedVersion: form.publishedVersion,
+          version: form.version, createdAt: form.createdAt, updatedAt: form.updatedAt,
+        });
+      } catch (e) {
+        if (isDuplicateKey(e)) throw new TrellisError('CONFLICT', 'Form already exists');
+        throw e;
+      }
+    },
+    async get(id) {
+      const doc = await c.forms.findOne({ _id: { $eq: id } });
+      return doc ? fromFormDoc(doc) : null;
+    },
+    async listByApp(appId) {
+      const docs = await c.forms.find({ appId: { $eq: appId } }).sort({ createdAt: 1, _id: 1 }).toArray();
+      return docs.map(fromFormDoc);
+    },
+    async saveDraft(id, draft, expectedVersion, updatedAt) {
+      const filter = expectedVersion === null ? { _id: { $eq: id } } : { _id: { $eq: id }, version: { $eq: expectedVersion } };
+      const doc = await c.forms.findOneAndUpdate(
+        filter,
+        { $set: { draftJson: JSON.stringify(draft), updatedAt }, $inc: { version: 1 } },
+        { returnDocument: 'after' },
+      );
+      if (doc) return fromFormDoc(doc);
+      const current = await c.forms.findOne({ _id: { $eq: id } }, { projection: { version: 1 } });
+      if (!current) return null;
+      throw new TrellisError('VERSION_CONFLICT', 'The form was changed by someone else', { version: current.version });
+    },
+    async publish(id, definition, by, at) {
+      return atomic(async (session) => {
+        // $inc hands out each version number once, even to concurrent publishers
+        const form = await c.forms.findOneAndUpdate({ _id: { $eq: id } }, { $inc: { publishedVersion: 1 } }, { returnDocument: 'after', session });
+        if (!form) throw new TrellisError('NOT_FOUND', `Form ${id} not found`);
+        const doc: FormVersionDoc = { formId: id, version: form.publishedVersion, definitionJson: JSON.stringify(definition), publishedAt: at, publishedBy: by };
+        await c.formVersions.insertOne({ ...doc }, { session });
+        return fromVersionDoc(doc);
+      });
+    },
+    async getVersion(formId, version) {
+      const doc = await c.formVersions.findOne({ formId: { $eq: formId }, version: { $eq: version } });
+      return doc ? fromVersionDoc(doc) : null;
+    },
+    async listVersions(formId) {
+      const docs = await c.formVersions.find({ formId: { $eq: formId } }).sort({ version: 1 }).toArray();
+      return docs.map(fromVersionDoc);
+    },
+  };
+}
+
+function createCounterRepo(c: Collections): CounterRepo {
+  return {
+    next: (key) => nextCounter(c, key),
+    async peek(key) {
+      const doc = await c.counters.findOne({ _id: { $eq: key } });
+      return doc?.value ?? 0;
+    },
+  };
+}
