@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -13,6 +14,9 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/src/**'], message: 'Only the server imports its internals.' }] }],
     },
   },
+  { files: ['scripts/**/*.mjs', '**/*.config.{js,ts}'], languageOptions: { globals: globals.node } },
+  // API tests read JSON replies of many shapes.
+  { files: ['tests/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   {
     // The metadata language is pure and isomorphic: no Node built-ins, no databases, no React.
     files: ['runtime/core/src/**/*.ts'],

@@ -11,7 +11,11 @@ export const ErrorSchema = Type.Object(
 export const errorReplies = (...statuses: number[]): Record<number, TSchema> =>
   Object.fromEntries(statuses.map((s) => [s, Type.Ref('Error')]));
 
-export const IdParams = (name: string) => Type.Object({ [name]: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
+const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
+export const AppParams = Type.Object({ appId: Id });
+export const FormParams = Type.Object({ formId: Id });
+export const RecordParams = Type.Object({ formId: Id, recordId: Id });
+export const RecordIdParams = Type.Object({ recordId: Id });
 
 export const AppSchema = Type.Object(
   {

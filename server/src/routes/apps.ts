@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppInputSchema, errorReplies, IdParams } from '../http/schemas.js';
+import { AppInputSchema, AppParams, errorReplies } from '../http/schemas.js';
 
 const AppPatchBody = Type.Partial(Type.Object({ ...AppInputSchema.properties, version: Type.Integer({ minimum: 1 }) }), { additionalProperties: false });
 
@@ -14,21 +14,21 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => reply.status(201).send(await app.apps.create(request.body, request.actor)));
 
   app.get('/api/apps/:appId', {
-    schema: { tags: ['apps'], summary: 'Get an app', params: IdParams('appId'), response: { 200: Type.Ref('App'), ...errorReplies(404) } },
+    schema: { tags: ['apps'], summary: 'Get an app', params: AppParams, response: { 200: Type.Ref('App'), ...errorReplies(404) } },
   }, async (request) => app.apps.get(request.params.appId));
 
   app.patch('/api/apps/:appId', {
-    schema: { tags: ['apps'], summary: 'Change an app (send `version` to guard against concurrent edits)', params: IdParams('appId'), body: AppPatchBody, response: { 200: Type.Ref('App'), ...errorReplies(400, 404, 409) } },
+    schema: { tags: ['apps'], summary: 'Change an app (send `version` to guard against concurrent edits)', params: AppParams, body: AppPatchBody, response: { 200: Type.Ref('App'), ...errorReplies(400, 404, 409) } },
   }, async (request) => {
     const { version, ...patch } = request.body;
     return app.apps.update(request.params.appId, patch, version ?? null);
   });
 
   app.delete('/api/apps/:appId', {
-    schema: { tags: ['apps'], summary: 'Delete an app with its forms and records', params: IdParams('appId'), response: { 204: Type.Null(), ...errorReplies(404) } },
+    schema: { tags: ['apps'], summary: 'Delete an app with its forms and records', params: AppParams, response: { 204: Type.Null(), ...errorReplies(404) } },
   }, async (request, reply) => {
     await app.apps.delete(request.params.appId);
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 };
 

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorReplies, FormDefinitionSchema, IdParams } from '../http/schemas.js';
+import { AppParams, errorReplies, FormDefinitionSchema, FormParams } from '../http/schemas.js';
 import type { FormEntity } from '../store/port.js';
 import type { PublishedForm } from '../services/form-service.js';
 
@@ -21,15 +21,15 @@ function formReply(form: FormEntity, published: PublishedForm | null) {
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/apps/:appId/forms', {
-    schema: { tags: ['forms'], summary: "List an app's forms", params: IdParams('appId'), response: { 200: Type.Object({ items: Type.Array(Type.Ref('Form')) }), ...errorReplies(404) } },
+    schema: { tags: ['forms'], summary: "List an app's forms", params: AppParams, response: { 200: Type.Object({ items: Type.Array(Type.Ref('Form')) }), ...errorReplies(404) } },
   }, async (request) => ({ items: await app.forms.list(request.params.appId) }));
 
   app.post('/api/apps/:appId/forms', {
-    schema: { tags: ['forms'], summary: 'Create a form (its draft)', params: IdParams('appId'), body: FormDefinitionSchema, response: { 201: Type.Ref('Form'), ...errorReplies(400, 404, 422) } },
+    schema: { tags: ['forms'], summary: 'Create a form (its draft)', params: AppParams, body: FormDefinitionSchema, response: { 201: Type.Ref('Form'), ...errorReplies(400, 404, 422) } },
   }, async (request, reply) => reply.status(201).send(formReply(await app.forms.create(request.params.appId, request.body), null)));
 
   app.get('/api/forms/:formId', {
-    schema: { tags: ['forms'], summary: 'Get a form: its draft and its compiled published version', params: IdParams('formId'), response: { 200: Type.Ref('Form'), ...errorReplies(404) } },
+    schema: { tags: ['forms'], summary: 'Get a form: its draft and its compiled published version', params: FormParams, response: { 200: Type.Ref('Form'), ...errorReplies(404) } },
   }, async (request) => {
     const form = await app.forms.get(request.params.formId);
     return formReply(form, form.publishedVersion > 0 ? await app.forms.version(form, form.publishedVersion) : null);
@@ -38,7 +38,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.put('/api/forms/:formId', {
     schema: {
       tags: ['forms'], summary: "Replace a form's draft (send If-Match: <version> to guard against concurrent edits)",
-      params: IdParams('formId'), headers: VersionHeader, body: FormDefinitionSchema, response: { 200: Type.Ref('Form'), ...errorReplies(400, 404, 409, 422) },
+      params: FormParams, headers: VersionHeader, body: FormDefinitionSchema, response: { 200: Type.Ref('Form'), ...errorReplies(400, 404, 409, 422) },
     },
   }, async (request) => {
     const ifMatch = request.headers['if-match'];
@@ -49,7 +49,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/api/forms/:formId/publish', {
     schema: {
-      tags: ['forms'], summary: 'Publish the draft as a new version', params: IdParams('formId'),
+      tags: ['forms'], summary: 'Publish the draft as a new version', params: FormParams,
       response: { 200: Type.Object({ formId: Type.String(), version: Type.Integer(), publishedAt: Type.String() }), ...errorReplies(404, 409, 422) },
     },
   }, async (request) => {
@@ -59,7 +59,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/forms/:formId/versions', {
     schema: {
-      tags: ['forms'], summary: 'Published versions of a form', params: IdParams('formId'),
+      tags: ['forms'], summary: 'Published versions of a form', params: FormParams,
       response: { 200: Type.Object({ items: Type.Array(Type.Object({ version: Type.Integer(), publishedAt: Type.String(), publishedBy: Type.Union([Type.String(), Type.Null()]) })) }), ...errorReplies(404) },
     },
   }, async (request) => {

@@ -1,10 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AggregateQuerySchema, ListQuerySchema, TrellisError, type ListQuery } from '@trellis/core';
-import { errorReplies, IdParams, RecordInputSchema, RecordPatchSchema } from '../http/schemas.js';
+import { errorReplies, FormParams, RecordIdParams, RecordInputSchema, RecordParams, RecordPatchSchema } from '../http/schemas.js';
 
-const FormParams = IdParams('formId');
-const RecordParams = Type.Object({ ...IdParams('formId').properties, ...IdParams('recordId').properties });
 
 const ListReply = Type.Object({
   items: Type.Array(Type.Ref('Record')),
@@ -78,11 +76,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['records'], summary: 'Delete a record', params: RecordParams, response: { 204: Type.Null(), ...errorReplies(404) } },
   }, async (request, reply) => {
     await app.records.delete(request.params.formId, request.params.recordId, request.actor);
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
   app.get('/api/records/:recordId/timeline', {
-    schema: { tags: ['records'], summary: "A record's history: who changed which fields when", params: IdParams('recordId'), response: { 200: Type.Object({ items: Type.Array(Type.Ref('HistoryEntry')) }), ...errorReplies(404) } },
+    schema: { tags: ['records'], summary: "A record's history: who changed which fields when", params: RecordIdParams, FormParams, RecordIdParams, RecordParams, response: { 200: Type.Object({ items: Type.Array(Type.Ref('HistoryEntry')) }), ...errorReplies(404) } },
   }, async (request) => ({ items: await app.records.timeline(request.params.recordId) }));
 };
 

@@ -3,14 +3,13 @@ import { TrellisError, type DefinitionProblem } from '../errors.js';
 import { fieldType, isFieldType } from '../fields/registry.js';
 import type { Logic } from '../schema/logic.js';
 import { FormDefinitionSchema, RESERVED_FIELD_KEYS, type Field, type FormDefinition, type SubField } from '../schema/form.js';
-import { checkLogic } from './logic-guard.js';
+import { CONTEXT_VARS, checkLogic } from './logic-guard.js';
 import { orderFormulas } from './formula-order.js';
 import { compileSchema, getAjv, toFieldErrors } from './validate.js';
 
 /** Bound on the JSON size of all json-logic in one form (rules, formulas, fill matches). */
 export const MAX_FORM_LOGIC_CHARS = 200_000;
 
-const CONTEXT_VARS = ['$user', '$now', '$today'];
 const RESERVED = new Set<string>(RESERVED_FIELD_KEYS);
 
 let shapeValidator: ValidateFunction | undefined;

@@ -5,6 +5,7 @@ import type { Logic } from '../schema/logic.js';
 import type { Field, FormDefinition, Rule, SubField } from '../schema/form.js';
 import { assertFormDefinition } from './check-definition.js';
 import { orderFormulas } from './formula-order.js';
+import { logicVars } from './logic.js';
 import { compileSchema } from './validate.js';
 
 /** The rules of one field, merged from every rule that names it. */
@@ -32,6 +33,8 @@ export interface CompiledForm {
   formulaOrder: string[];
   /** sub-table key → its row formula keys in dependency order */
   rowFormulaOrder: Map<string, string[]>;
+  /** whether any rule reads a computed field, so computed values are needed before rules run */
+  rulesReadComputed: boolean;
   /** ajv validator of `jsonSchema` (shared ajv options) */
   validator: ValidateFunction;
 }
@@ -115,6 +118,10 @@ function build(def: FormDefinition): CompiledForm {
   const jsonSchema: JsonSchema = { type: 'object', title: labelText(def.name, 'en'), properties, additionalProperties: false };
   if (required.length > 0) jsonSchema.required = required;
   if (def.description !== undefined) jsonSchema.description = labelText(def.description, 'en');
+  const computed = new Set(def.fields.filter((f) => fieldType(f.type).computed).map((f) => f.key));
+  const rulesReadComputed = (def.rules ?? []).some((r) =>
+    [r.visible, r.required, r.readOnly, r.default, r.options].some((l) => l !== undefined && logicVars(l).some((v) => computed.has(v))),
+  );
   return {
     definition: def,
     jsonSchema,
@@ -123,6 +130,7 @@ function build(def: FormDefinition): CompiledForm {
     fields,
     formulaOrder: orderFormulas(def.fields).order,
     rowFormulaOrder,
+    rulesReadComputed,
     validator: compileSchema(jsonSchema),
   };
 }

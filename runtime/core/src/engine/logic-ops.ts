@@ -1,4 +1,4 @@
-import { civilMs, parseDate } from '../query/relative-date.js';
+import { civilMs, parseDate, parseDateTime } from '../query/relative-date.js';
 
 /**
  * Operators Trellis adds to json-logic for formulas. They are plain functions
@@ -69,15 +69,12 @@ interface Moment {
   dateOnly: boolean;
 }
 
-const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
-
 function moment(v: unknown): Moment | null {
   if (typeof v !== 'string') return null;
   const ymd = parseDate(v);
   if (ymd) return { ms: civilMs(ymd[0], ymd[1], ymd[2]), dateOnly: true };
-  if (!DATETIME_RE.test(v) || !parseDate(v.slice(0, 10))) return null;
-  const ms = Date.parse(v);
-  return Number.isFinite(ms) ? { ms, dateOnly: false } : null;
+  const ms = parseDateTime(v);
+  return ms === null ? null : { ms, dateOnly: false };
 }
 
 function unit(v: unknown): DateUnit | null {

@@ -130,6 +130,15 @@ export function parseDate(s: string): [number, number, number] | null {
   return [y, mo, d];
 }
 
+const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** Milliseconds since the epoch of an ISO 8601 date-time that names its zone (`Z` or an offset), or null. */
+export function parseDateTime(s: string): number | null {
+  if (!DATETIME_RE.test(s) || !parseDate(s.slice(0, 10))) return null;
+  const ms = Date.parse(s);
+  return Number.isFinite(ms) ? ms : null;
+}
+
 /** The UTC instant of local midnight starting `date` ("YYYY-MM-DD") in `timeZone`. */
 export function localMidnight(date: string, timeZone?: string): Date {
   const ymd = parseDate(date);

@@ -17,10 +17,11 @@ export interface CompiledAggregate {
  * avg/min/max of nothing null; rows are sorted by group values ascending,
  * nulls first (MongoDB's own order). Without groupBy there is always one row.
  *
- * Operators used (all supported by MongoDB ≥ 4.0 and by mingo 7):
+ * Operators used (all supported by MongoDB ≥ 4.4 and by mingo 7):
  * `$match`, `$group`, `$sort`, `$sum`, `$avg`, `$min`, `$max`, `$ifNull`,
- * `$cond`, `$eq`, `$type`, `$substrCP`, `$concat`, `$switch`, `$lte`,
- * `$dateFromString` (format, onError, onNull), `$dateToString` ('%G-W%V').
+ * `$cond`, `$eq`, `$in`, `$type`, `$isNumber`, `$substrCP`, `$concat`, `$switch`, `$lte`,
+ * `$let`, `$add`, `$multiply`, `$subtract`, `$isoDayOfWeek`,
+ * `$dateFromString` (format, onError, onNull), `$dateToString` ('%Y', '%V').
  */
 export function compileAggregate(query: NormAggregateQuery): CompiledAggregate {
   const group: MongoDoc = {
@@ -53,15 +54,34 @@ export function compileAggregate(query: NormAggregateQuery): CompiledAggregate {
 }
 
 function accumulator(m: NormMetric): MongoDoc {
-  if (m.op === 'count') return { $sum: 1 };
+  if (m.op === 'count' && !m.path) return { $sum: 1 };
   if (!m.path) throw new TrellisError('INVALID_QUERY', `Metric ${m.op} needs a field`);
-  // $sum/$avg skip non-numbers ($sum of none is 0, $avg of none null); $min/$max skip null and missing
-  return { [`$${m.op}`]: `$${fieldName(m.path)}` };
+  const value = `$${fieldName(m.path)}`;
+  switch (m.op) {
+    case 'count':
+      // counts records whose value is present and not null
+      return { $sum: { $cond: [{ $eq: [{ $ifNull: [value, null] }, null] }, 0, 1] } };
+    case 'sum':
+    case 'avg':
+      // both skip non-numbers: $sum of none is 0, $avg of none null
+      return { [`$${m.op}`]: value };
+    case 'min':
+    case 'max':
+      // only numbers take part (BSON order would let a string win $max); of none, null
+      return { [`$${m.op}`]: { $cond: [{ $isNumber: value }, value, null] } };
+    default:
+      throw new TrellisError('INVALID_QUERY', `Unknown metric ${String(m.op)}`);
+  }
 }
+
+const DAY_MS = 86_400_000;
+const SCALAR_TYPES = ['string', 'double', 'int', 'long', 'decimal', 'bool'];
 
 function groupExpr(path: FieldPath, bucket: Bucket | null): unknown {
   const value = `$${fieldName(path)}`;
-  if (!bucket) return { $ifNull: [value, null] };
+  // missing, arrays and objects group as null; scalars as themselves
+  const scalar = { $cond: [{ $in: [{ $type: value }, SCALAR_TYPES] }, value, null] };
+  if (!bucket) return scalar;
   const cut = (n: number) => ({ $substrCP: [value, 0, n] });
   let expr: unknown;
   switch (bucket) {
@@ -96,27 +116,41 @@ function groupExpr(path: FieldPath, bucket: Bucket | null): unknown {
       break;
     }
     case 'week':
-      // ISO week-numbering year and week of the UTC calendar date; a string that is no date gives null
+      // ISO week of the UTC calendar date: the week number is '%V'; the week-numbering year is the
+      // calendar year of that week's Thursday (computed by hand: mingo's '%G' and $isoWeekYear give the
+      // calendar year). A string that is no date gives null.
       expr = {
-        $dateToString: {
-          format: '%G-W%V',
-          date: { $dateFromString: { dateString: cut(10), format: '%Y-%m-%d', onError: null, onNull: null } },
-          onNull: null,
+        $let: {
+          vars: { day: { $dateFromString: { dateString: cut(10), format: '%Y-%m-%d', onError: null, onNull: null } } },
+          in: {
+            $cond: [
+              { $eq: ['$$day', null] },
+              null,
+              {
+                $concat: [
+                  { $dateToString: { format: '%Y', date: { $add: ['$$day', { $multiply: [{ $subtract: [4, { $isoDayOfWeek: '$$day' }] }, DAY_MS] }] } } },
+                  '-W',
+                  { $dateToString: { format: '%V', date: '$$day' } },
+                ],
+              },
+            ],
+          },
         },
       };
       break;
     default:
       throw new TrellisError('INVALID_QUERY', `Unknown bucket ${String(bucket)}`);
   }
-  // $substrCP of null or missing is "" in MongoDB: only strings are bucketed, anything else groups as null
-  return { $cond: [{ $eq: [{ $type: value }, 'string'] }, expr, null] };
+  // $substrCP of null or missing is "" in MongoDB: only strings are bucketed
+  return { $cond: [{ $eq: [{ $type: value }, 'string'] }, expr, scalar] };
 }
 
 function groupValue(v: unknown): string | number | boolean | null {
   if (v === undefined || v === null) return null;
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  // arrays and objects are not groupable; keep the row readable rather than failing the whole answer
-  return JSON.stringify(v);
+  // a Decimal128 or Long written by another client
+  const n = Number(String(v));
+  return Number.isFinite(n) ? n : null;
 }
 
 function metricValue(m: NormMetric, v: unknown): number | null {

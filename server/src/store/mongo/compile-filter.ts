@@ -39,9 +39,10 @@ function compile(f: NormFilter): MongoDoc {
     case 'text': {
       const value = literal(f.value);
       if (typeof value !== 'string') throw new TrellisError('INVALID_QUERY', 'Text search needs a string');
-      // `$regex` only matches strings, so null, missing and numbers never match, as in the embedded store.
+      // `$regex` only matches strings, so null, missing and numbers never match, as in the embedded store;
+      // `$not: {$type: 'array'}` stops MongoDB from matching an array through its elements
       const pattern = (f.mode === 'startsWith' ? '^' : '') + escapeRegex(value);
-      return { [fieldName(f.path)]: { $regex: pattern, $options: 'i' } };
+      return { [fieldName(f.path)]: { $regex: pattern, $options: 'i', $not: { $type: 'array' } } };
     }
     case 'has':
       return compileHas(f.path, f.mode, literals(f.values));
@@ -70,17 +71,18 @@ function compileCmp(path: FieldPath, op: 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lt
   }
 }
 
+// Only a stored array holds values: `$type: 'array'` keeps MongoDB from treating a scalar as a one-element array.
 function compileHas(path: FieldPath, mode: 'any' | 'all' | 'none', values: Scalar[]): MongoDoc {
   const name = fieldName(path);
   switch (mode) {
     case 'any':
-      return { [name]: { $in: values } };
+      return { [name]: { $type: 'array', $in: values } };
     case 'all':
       // "contains all of nothing" holds for every record; MongoDB's `$all: []` would match none
-      return values.length === 0 ? {} : { [name]: { $all: values } };
+      return values.length === 0 ? {} : { [name]: { $type: 'array', $all: values } };
     case 'none':
-      // missing, null and [] contain none of the values
-      return { [name]: { $nin: values } };
+      // missing, null, [] and non-arrays contain none of the values
+      return { $nor: [{ [name]: { $type: 'array', $in: values } }] };
     default:
       return unreachable(mode);
   }

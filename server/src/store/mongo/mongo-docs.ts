@@ -1,5 +1,5 @@
-import { TrellisError, type AppInput } from '@trellis/core';
-import type { ClientSession, Collection, Db } from 'mongodb';
+import { TrellisError, type AppInput, type RecordData } from '@trellis/core';
+import type { ClientSession, Collection, Db, ObjectId } from 'mongodb';
 import type { HistoryEntry, RecordEntity } from '../port.js';
 
 /** Documents as stored. Ids are the entities' string ids, kept in `_id`. */
@@ -10,6 +10,8 @@ export interface AppDoc extends AppInput {
   createdAt: string;
   updatedAt: string;
   createdBy: string | null;
+  /** insertion order: lists keep the order things were created in */
+  seq: ObjectId;
 }
 
 // Definitions are kept as JSON text: a definition may hold free-form values
@@ -23,6 +25,7 @@ export interface FormDoc {
   version: number;
   createdAt: string;
   updatedAt: string;
+  seq: ObjectId;
 }
 
 export interface FormVersionDoc {
@@ -65,47 +68,69 @@ export function collections(db: Db): Collections {
 export type RunAtomic = <T>(fn: (session: ClientSession | undefined) => Promise<T>) => Promise<T>;
 
 export function toRecordDoc(r: RecordEntity): RecordDoc {
-  assertStorableData(r.data);
   return {
-    _id: r.id, formId: r.formId, formVersion: r.formVersion, version: r.version, data: r.data,
+    _id: r.id, formId: r.formId, formVersion: r.formVersion, version: r.version, data: encodeData(r.data),
     createdBy: r.createdBy, createdAt: r.createdAt, updatedAt: r.updatedAt, status: r.status,
   };
 }
 
 export function fromRecordDoc(d: RecordDoc): RecordEntity {
   return {
-    id: d._id, formId: d.formId, formVersion: d.formVersion, version: d.version, data: d.data ?? {},
+    id: d._id, formId: d.formId, formVersion: d.formVersion, version: d.version, data: decodeKeys(d.data ?? {}) as RecordData,
     createdBy: d.createdBy ?? null, createdAt: d.createdAt, updatedAt: d.updatedAt, status: d.status,
   };
 }
 
 export function toHistoryDoc(h: HistoryEntry): HistoryDoc {
-  for (const c of h.changes) assertStorableData({ [c.field]: c.from }, { [c.field]: c.to });
-  return { hid: h.id, recordId: h.recordId, formId: h.formId, action: h.action, by: h.by, at: h.at, version: h.version, changes: h.changes };
+  return {
+    hid: h.id, recordId: h.recordId, formId: h.formId, action: h.action, by: h.by, at: h.at, version: h.version,
+    changes: h.changes.map((c) => ({ field: c.field, from: encodeKeys(c.from), to: encodeKeys(c.to) })),
+  };
 }
 
 export function fromHistoryDoc(d: HistoryDoc): HistoryEntry {
-  return { id: d.hid, recordId: d.recordId, formId: d.formId, action: d.action, by: d.by ?? null, at: d.at, version: d.version, changes: d.changes };
+  return {
+    id: d.hid, recordId: d.recordId, formId: d.formId, action: d.action, by: d.by ?? null, at: d.at, version: d.version,
+    changes: d.changes.map((c) => ({ field: c.field, from: decodeKeys(c.from), to: decodeKeys(c.to) })),
+  };
 }
 
 /**
- * Record data reaches MongoDB as field names; the engine only lets field keys
- * through, but a key starting with `$` or holding `.` (at any depth) would be
- * read as an operator or a path, so refuse it here as well.
+ * Record data as stored. Any key starting with `$` or holding `.` (at any
+ * depth; a JSON field may hold `{"$gt": ""}`, and the engine only lets field
+ * keys through at the top) is escaped, so it never reaches MongoDB as an
+ * operator-looking or dotted field name. Queried paths are field keys
+ * (`^[A-Za-z][A-Za-z0-9_]*$`), which escaping leaves alone.
  */
-export function assertStorableData(...values: unknown[]): void {
-  const stack: unknown[] = [...values];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (Array.isArray(v)) {
-      stack.push(...v);
-    } else if (typeof v === 'object' && v !== null) {
-      for (const [k, inner] of Object.entries(v)) {
-        if (k.startsWith('$') || k.includes('.') || k.includes('\0')) {
-          throw new TrellisError('BAD_REQUEST', `Key "${k}" cannot be stored`, { key: k });
-        }
-        stack.push(inner);
-      }
-    }
+export function encodeData(data: RecordData): RecordData {
+  const out = encodeKeys(data) as RecordData;
+  for (const k of Object.keys(out)) {
+    if (k.startsWith('$') || k.includes('.')) throw new TrellisError('INTERNAL', `Key "${k}" escaped badly`);
   }
+  return out;
+}
+
+// Reversible: `%` is always escaped, so a decoded `%24` can only have come from `$`.
+function encodeKey(k: string): string {
+  return k.replace(/%/g, '%25').replace(/\./g, '%2E').replace(/\0/g, '%00').replace(/^\$/, '%24');
+}
+
+function decodeKey(k: string): string {
+  return k.includes('%') ? k.replace(/%(25|2E|00|24)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : k;
+}
+
+export function encodeKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(encodeKeys);
+  if (typeof v === 'object' && v !== null) {
+    return Object.fromEntries(Object.entries(v).map(([k, inner]) => [encodeKey(k), encodeKeys(inner)]));
+  }
+  return v;
+}
+
+export function decodeKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(decodeKeys);
+  if (typeof v === 'object' && v !== null) {
+    return Object.fromEntries(Object.entries(v).map(([k, inner]) => [decodeKey(k), decodeKeys(inner)]));
+  }
+  return v;
 }

@@ -15,7 +15,14 @@ import {
 // arrays, which MongoDB would index per element) stay out, like SQLite's NULLs.
 const UNIQUE_TYPES = ['string', 'number', 'bool'];
 
-/** Built-in index of `records`; shard key `{ formId: 1, _id: 1 }` fits it and the per-form ones. */
+/**
+ * Built-in index of `records`. All forms share the collection, so per-field
+ * indexes are named per form and field and kept partial on `formId`. Limits:
+ * MongoDB allows 64 indexes per collection, so about 60 indexed or unique
+ * fields across all forms; and a sharded collection only accepts unique
+ * indexes prefixed by the shard key, so unique fields need shard key
+ * `{ formId: 1 }` (a `{ formId: 1, _id: 1 }` key suits the rest).
+ */
 export const RECORD_BASE_INDEX: IndexDescription = { key: { formId: 1, createdAt: -1, _id: -1 }, name: 'form_created' };
 
 export async function nextCounter(c: Collections, key: string, session?: ClientSession): Promise<number> {
@@ -40,7 +47,7 @@ export function createRecordRepo(c: Collections, atomic: RunAtomic): RecordRepo 
       for (const spec of specs) {
         assertSafeDataKey(spec.key);
         const path = `data.${spec.key}`;
-        wanted.set(`${INDEX_PREFIX}${formId}:${spec.key}`, { name: `${INDEX_PREFIX}${formId}:${spec.key}`, key: { formId: 1, [path]: 1, createdAt: -1 } });
+        // unique ones first: when existing data breaks one, nothing else has been built yet
         if (spec.unique) {
           wanted.set(`${UNIQUE_PREFIX}${formId}:${spec.key}`, {
             name: `${UNIQUE_PREFIX}${formId}:${spec.key}`,
@@ -49,6 +56,14 @@ export function createRecordRepo(c: Collections, atomic: RunAtomic): RecordRepo 
             partialFilterExpression: { formId, [path]: { $exists: true, $type: UNIQUE_TYPES } },
           });
         }
+      }
+      for (const spec of specs) {
+        // partial on the form: other forms' records stay out of this form's indexes
+        wanted.set(`${INDEX_PREFIX}${formId}:${spec.key}`, {
+          name: `${INDEX_PREFIX}${formId}:${spec.key}`,
+          key: { formId: 1, [`data.${spec.key}`]: 1, createdAt: -1 },
+          partialFilterExpression: { formId },
+        });
       }
       const existing = await c.records.listIndexes().toArray().catch(() => []);
       const names = new Set(existing.map((i) => String(i.name)));
@@ -73,22 +88,37 @@ export function createRecordRepo(c: Collections, atomic: RunAtomic): RecordRepo 
     async insert(record: RecordEntity, history: HistoryEntry, serials: SerialAllocation[]): Promise<RecordEntity> {
       // With transactions (replica set or sharded cluster) the counters, the record and its history
       // commit together, so a failed insert leaves no gap. On a standalone server they run one after
-      // another: a failed insert (e.g. UNIQUE_VIOLATION) leaves a gap in the serial sequence, and a
-      // crash between the record and its history loses that history entry.
+      // another: a failed insert hands its numbers back when no later number was taken meanwhile,
+      // else it leaves a gap; a crash between the record and its history loses that history entry.
       return atomic(async (session) => {
         const data = { ...record.data };
-        for (const s of serials) {
-          assertSafeDataKey(s.field);
-          data[s.field] = s.render(await nextCounter(c, s.counter, session));
-        }
-        const stored = { ...record, data };
+        let changes = history.changes;
+        const taken: { counter: string; n: number }[] = [];
         try {
-          await c.records.insertOne(toRecordDoc(stored), { session });
+          for (const s of serials) {
+            assertSafeDataKey(s.field);
+            const n = await nextCounter(c, s.counter, session);
+            taken.push({ counter: s.counter, n });
+            const value = s.render(n);
+            data[s.field] = value;
+            changes = [...changes.filter((ch) => ch.field !== s.field), { field: s.field, from: null, to: value }];
+          }
+          const stored = { ...record, data };
+          try {
+            await c.records.insertOne(toRecordDoc(stored), { session });
+          } catch (e) {
+            rethrowDuplicate(e, 'Record');
+          }
+          await c.history.insertOne(toHistoryDoc({ ...history, changes }), { session });
+          return stored;
         } catch (e) {
-          rethrowDuplicate(e, 'Record');
+          if (!session) {
+            for (const t of taken.reverse()) {
+              await c.counters.updateOne({ _id: { $eq: t.counter }, value: { $eq: t.n } }, { $inc: { value: -1 } }).catch(() => undefined);
+            }
+          }
+          throw e;
         }
-        await c.history.insertOne(toHistoryDoc(history), { session });
-        return stored;
       });
     },
 
@@ -113,24 +143,25 @@ export function createRecordRepo(c: Collections, atomic: RunAtomic): RecordRepo 
 
     async update(next: RecordEntity, expectedVersion: number, history: HistoryEntry): Promise<RecordEntity | null> {
       return atomic(async (session) => {
-        let matched: number;
+        // the store owns the version: it becomes expectedVersion + 1 whatever `next` says; id, form and creation stay
+        const stored = toRecordDoc({ ...next, version: expectedVersion + 1 });
+        let doc: RecordDoc | null;
         try {
-          const res = await c.records.replaceOne(
+          doc = await c.records.findOneAndUpdate(
             { _id: { $eq: next.id }, formId: { $eq: next.formId }, version: { $eq: expectedVersion } },
-            toRecordDoc(next),
-            { session },
+            { $set: { formVersion: stored.formVersion, version: stored.version, data: stored.data, updatedAt: stored.updatedAt, status: stored.status } },
+            { session, returnDocument: 'after' },
           );
-          matched = res.matchedCount;
         } catch (e) {
           rethrowDuplicate(e, 'Record');
         }
-        if (matched === 0) {
+        if (!doc) {
           const current = await c.records.findOne({ _id: { $eq: next.id }, formId: { $eq: next.formId } }, { session, projection: { version: 1 } });
           if (!current) return null;
-          throw new TrellisError('VERSION_CONFLICT', 'The record was changed by someone else', { version: current.version });
+          throw new TrellisError('VERSION_CONFLICT', 'The record was changed by someone else', { expected: expectedVersion, actual: current.version });
         }
-        await c.history.insertOne(toHistoryDoc(history), { session });
-        return next;
+        await c.history.insertOne(toHistoryDoc({ ...history, version: doc.version }), { session });
+        return fromRecordDoc(doc);
       });
     },
 
@@ -167,7 +198,8 @@ export function createRecordRepo(c: Collections, atomic: RunAtomic): RecordRepo 
     },
 
     async history(recordId: string): Promise<HistoryEntry[]> {
-      const docs = await c.history.find({ recordId: { $eq: literal(recordId) as string } }).sort({ at: 1, _id: 1 }).toArray();
+      // ObjectIds grow with insertion (per process), the order the embedded store keeps
+      const docs = await c.history.find({ recordId: { $eq: literal(recordId) as string } }).sort({ _id: 1 }).toArray();
       return docs.map(fromHistoryDoc);
     },
   };

@@ -1,5 +1,5 @@
 import { TrellisError, type AppInput, type FormDefinition } from '@trellis/core';
-import { MongoClient, type ClientSession } from 'mongodb';
+import { MongoClient, ObjectId, type ClientSession, type Db } from 'mongodb';
 import type {
   AppEntity, AppRepo, CounterRepo, FormEntity, FormRepo, FormVersionEntity, Store,
 } from '../port.js';
@@ -21,8 +21,6 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
   const client = new MongoClient(options.url, { ignoreUndefined: true });
   await client.connect();
   const db = client.db(options.dbName ?? (dbNameFromUrl(options.url) || 'trellis'));
-  const c = collections(db);
-
   // Transactions need a replica set or a sharded cluster; a standalone server runs the steps one by one.
   const hello = await db.admin().command({ hello: 1 }).catch(() => ({}) as Record<string, unknown>);
   const transactions = typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
@@ -30,7 +28,12 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     if (!transactions) return fn(undefined);
     return client.withSession((session) => session.withTransaction(() => fn(session)));
   };
+  return mongoStoreOver(db, atomic, () => client.close());
+}
 
+/** The store over an open database; `createMongoStore` is the way in, tests pass a stand-in `db`. */
+export function mongoStoreOver(db: Db, atomic: RunAtomic, close: () => Promise<void>): Store {
+  const c = collections(db);
   return {
     kind: 'mongo',
     apps: createAppRepo(c),
@@ -38,11 +41,11 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     records: createRecordRepo(c, atomic),
     counters: createCounterRepo(c),
     async migrate() {
-      await c.apps.createIndexes([{ key: { workspaceId: 1, createdAt: 1 }, name: 'workspace' }]);
-      await c.forms.createIndexes([{ key: { appId: 1, createdAt: 1 }, name: 'app' }]);
+      await c.apps.createIndexes([{ key: { workspaceId: 1, seq: 1 }, name: 'workspace' }]);
+      await c.forms.createIndexes([{ key: { appId: 1, seq: 1 }, name: 'app' }]);
       await c.formVersions.createIndexes([{ key: { formId: 1, version: 1 }, name: 'form_version', unique: true }]);
       await c.history.createIndexes([
-        { key: { recordId: 1, at: 1 }, name: 'record' },
+        { key: { recordId: 1, _id: 1 }, name: 'record' },
         { key: { formId: 1 }, name: 'form' },
       ]);
       await c.records.createIndexes([RECORD_BASE_INDEX]);
@@ -58,7 +61,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
       }
     },
     async close() {
-      await client.close();
+      await close();
     },
   };
 }
@@ -69,7 +72,7 @@ function dbNameFromUrl(url: string): string {
 }
 
 function fromAppDoc(d: AppDoc): AppEntity {
-  const { _id, ...rest } = d;
+  const { _id, seq: _seq, ...rest } = d;
   return { ...rest, id: _id };
 }
 
@@ -78,7 +81,7 @@ function createAppRepo(c: Collections): AppRepo {
     async create(app) {
       const { id, ...rest } = app;
       try {
-        await c.apps.insertOne({ ...rest, _id: id });
+        await c.apps.insertOne({ ...rest, _id: id, seq: new ObjectId() });
       } catch (e) {
         if (isDuplicateKey(e)) throw new TrellisError('CONFLICT', 'App already exists');
         throw e;
@@ -89,7 +92,7 @@ function createAppRepo(c: Collections): AppRepo {
       return doc ? fromAppDoc(doc) : null;
     },
     async list(workspaceId) {
-      const docs = await c.apps.find({ workspaceId: { $eq: workspaceId } }).sort({ createdAt: 1, _id: 1 }).toArray();
+      const docs = await c.apps.find({ workspaceId: { $eq: workspaceId } }).sort({ seq: 1 }).toArray();
       return docs.map(fromAppDoc);
     },
     async update(id, expectedVersion, patch) {
@@ -104,7 +107,7 @@ function createAppRepo(c: Collections): AppRepo {
       if (doc) return fromAppDoc(doc);
       const current = await c.apps.findOne({ _id: { $eq: id } }, { projection: { version: 1 } });
       if (!current) return null;
-      throw new TrellisError('VERSION_CONFLICT', 'The app was changed by someone else', { version: current.version });
+      throw new TrellisError('VERSION_CONFLICT', 'The app was changed by someone else', { expected: expectedVersion, actual: current.version });
     },
     async delete(id) {
       const res = await c.apps.deleteOne({ _id: { $eq: id } });
@@ -147,7 +150,7 @@ function createFormRepo(c: Collections, atomic: RunAtomic): FormRepo {
       try {
         await c.forms.insertOne({
           _id: form.id, appId: form.appId, draftJson: JSON.stringify(form.draft), publishedVersion: form.publishedVersion,
-          version: form.version, createdAt: form.createdAt, updatedAt: form.updatedAt,
+          version: form.version, createdAt: form.createdAt, updatedAt: form.updatedAt, seq: new ObjectId(),
         });
       } catch (e) {
         if (isDuplicateKey(e)) throw new TrellisError('CONFLICT', 'Form already exists');
@@ -159,7 +162,7 @@ function createFormRepo(c: Collections, atomic: RunAtomic): FormRepo {
       return doc ? fromFormDoc(doc) : null;
     },
     async listByApp(appId) {
-      const docs = await c.forms.find({ appId: { $eq: appId } }).sort({ createdAt: 1, _id: 1 }).toArray();
+      const docs = await c.forms.find({ appId: { $eq: appId } }).sort({ seq: 1 }).toArray();
       return docs.map(fromFormDoc);
     },
     async saveDraft(id, draft, expectedVersion, updatedAt) {
@@ -172,12 +175,12 @@ function createFormRepo(c: Collections, atomic: RunAtomic): FormRepo {
       if (doc) return fromFormDoc(doc);
       const current = await c.forms.findOne({ _id: { $eq: id } }, { projection: { version: 1 } });
       if (!current) return null;
-      throw new TrellisError('VERSION_CONFLICT', 'The form was changed by someone else', { version: current.version });
+      throw new TrellisError('VERSION_CONFLICT', 'The form was changed by someone else', { expected: expectedVersion, actual: current.version });
     },
     async publish(id, definition, by, at) {
       return atomic(async (session) => {
         // $inc hands out each version number once, even to concurrent publishers
-        const form = await c.forms.findOneAndUpdate({ _id: { $eq: id } }, { $inc: { publishedVersion: 1 } }, { returnDocument: 'after', session });
+        const form = await c.forms.findOneAndUpdate({ _id: { $eq: id } }, { $inc: { publishedVersion: 1 }, $set: { updatedAt: at } }, { returnDocument: 'after', session });
         if (!form) throw new TrellisError('NOT_FOUND', `Form ${id} not found`);
         const doc: FormVersionDoc = { formId: id, version: form.publishedVersion, definitionJson: JSON.stringify(definition), publishedAt: at, publishedBy: by };
         await c.formVersions.insertOne({ ...doc }, { session });

@@ -1,0 +1,260 @@
+import { describe, expect, it } from 'vitest';
+import { Query, aggregate, find, updateOne } from 'mingo';
+import { ObjectId, type Db } from 'mongodb';
+import { isTrellisError, type NormListQuery } from '@trellis/core';
+import type { HistoryEntry, RecordEntity } from '../port.js';
+import { CONTRACT_CASES, FIXTURE_FORM_ID, FIXTURE_RECORDS, closeEnough, type ListCase } from '../contract-fixtures.js';
+import { toRecordDoc, type Collections, type RunAtomic } from './mongo-docs.js';
+import { createRecordRepo } from './mongo-records.js';
+import { mongoStoreOver } from './mongo-store.js';
+import { runStoreContract } from '../contract.js';
+import type { MongoDoc } from './mongo-field.js';
+
+type Sort = [string, 1 | -1][] | Record<string, 1 | -1>;
+interface Index { name: string; key: Record<string, number>; unique?: boolean; partialFilterExpression?: MongoDoc }
+
+// keeps ObjectId instances (apps' and forms' `seq`), copies plain data
+function clone<T>(v: T): T {
+  if (v instanceof ObjectId) return v;
+  if (Array.isArray(v)) return v.map(clone) as T;
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clone(x)])) as T;
+  return v;
+}
+
+function at(doc: MongoDoc, path: string): unknown {
+  let v: unknown = doc;
+  for (const part of path.split('.')) v = typeof v === 'object' && v !== null ? (v as MongoDoc)[part] : undefined;
+  return v;
+}
+
+function duplicateKey(index: Index): Error {
+  return Object.assign(new Error(`E11000 duplicate key error collection: test index: ${index.name} dup key`), { code: 11000, keyPattern: index.key });
+}
+
+/**
+ * The `Collection` methods the store calls, over an array and evaluated by
+ * mingo, with `_id` and unique partial indexes enforced. Only for tests: it
+ * lets the adapter's own code run where no MongoDB server can.
+ */
+class MingoCollection {
+  private seq = 0;
+  private readonly indexes = new Map<string, Index>();
+
+  constructor(readonly docs: MongoDoc[] = []) {}
+
+  private matching(filter: MongoDoc): MongoDoc[] {
+    return find(this.docs, filter).all() as MongoDoc[];
+  }
+
+  private assertUnique(candidate: MongoDoc, docs: MongoDoc[] = this.docs): void {
+    if (docs.some((d) => d !== candidate && d._id === candidate._id)) throw duplicateKey({ name: '_id_', key: { _id: 1 } });
+    for (const index of this.indexes.values()) {
+      if (!index.unique) continue;
+      const inIndex = (d: MongoDoc) => !index.partialFilterExpression || new Query(index.partialFilterExpression).test(d);
+      if (!inIndex(candidate)) continue;
+      const key = (d: MongoDoc) => JSON.stringify(Object.keys(index.key).map((p) => at(d, p) ?? null));
+      if (docs.some((d) => d !== candidate && d._id !== candidate._id && inIndex(d) && key(d) === key(candidate))) throw duplicateKey(index);
+    }
+  }
+
+  private apply(hit: MongoDoc, update: MongoDoc): MongoDoc {
+    const next = clone(hit);
+    updateOne([next], { _id: next._id }, update);
+    this.assertUnique(next, this.docs.filter((d) => d !== hit));
+    this.docs[this.docs.indexOf(hit)] = next;
+    return next;
+  }
+
+  find(filter: MongoDoc) {
+    let sort: Record<string, 1 | -1> | null = null;
+    let limit = Number.POSITIVE_INFINITY;
+    const cursor = {
+      sort: (s: Sort) => ((sort = Array.isArray(s) ? Object.fromEntries(s) : s), cursor),
+      limit: (n: number) => ((limit = n), cursor),
+      toArray: async () => {
+        let c = find(this.docs, filter);
+        if (sort) c = c.sort(sort);
+        return clone(c.all().slice(0, limit) as MongoDoc[]);
+      },
+    };
+    return cursor;
+  }
+
+  async findOne(filter: MongoDoc) {
+    return clone(this.matching(filter)[0] ?? null);
+  }
+
+  async findOneAndUpdate(filter: MongoDoc, update: MongoDoc, options: { upsert?: boolean } = {}) {
+    const hit = this.matching(filter)[0];
+    if (hit) return clone(this.apply(hit, update));
+    if (!options.upsert) return null;
+    const doc: MongoDoc = { _id: filter._id };
+    updateOne([doc], { _id: doc._id }, update);
+    this.docs.push(doc);
+    return clone(doc);
+  }
+
+  async updateOne(filter: MongoDoc, update: MongoDoc) {
+    const hit = this.matching(filter)[0];
+    if (hit) this.apply(hit, update);
+    return { matchedCount: hit ? 1 : 0 };
+  }
+
+  async insertOne(doc: MongoDoc) {
+    // like the driver, a document without _id gets an increasing one
+    const stored = clone({ _id: `oid-${String(++this.seq).padStart(8, '0')}`, ...doc });
+    this.assertUnique(stored, [...this.docs, stored]);
+    this.docs.push(stored);
+    return { acknowledged: true };
+  }
+
+  async deleteOne(filter: MongoDoc) {
+    const hit = this.matching(filter)[0];
+    if (hit) this.docs.splice(this.docs.indexOf(hit), 1);
+    return { deletedCount: hit ? 1 : 0 };
+  }
+
+  async deleteMany(filter: MongoDoc) {
+    const hits = new Set(this.matching(filter));
+    const before = this.docs.length;
+    this.docs.splice(0, this.docs.length, ...this.docs.filter((d) => !hits.has(d)));
+    return { deletedCount: before - this.docs.length };
+  }
+
+  async countDocuments(filter: MongoDoc) {
+    return this.matching(filter).length;
+  }
+
+  aggregate(pipeline: MongoDoc[]) {
+    return { toArray: async () => aggregate(this.docs, pipeline) as MongoDoc[] };
+  }
+
+  async createIndexes(list: Index[]) {
+    for (const index of list) {
+      if (this.indexes.has(index.name)) continue;
+      this.indexes.set(index.name, index);
+      try {
+        for (const d of this.docs) this.assertUnique(d);
+      } catch (e) {
+        this.indexes.delete(index.name);
+        throw e;
+      }
+    }
+  }
+
+  listIndexes() {
+    return { toArray: async () => [{ name: '_id_', key: { _id: 1 } }, ...this.indexes.values()] };
+  }
+
+  async dropIndex(name: string) {
+    this.indexes.delete(name);
+  }
+}
+
+/** A stand-in `Db` of MingoCollections: a standalone server without transactions. */
+function fakeDb(): Db {
+  const cols = new Map<string, MingoCollection>();
+  return {
+    collection: (name: string) => cols.get(name) ?? cols.set(name, new MingoCollection()).get(name)!,
+    admin: () => ({ command: async () => ({}) }),
+    command: async () => ({ ok: 1 }),
+    createCollection: async () => undefined,
+  } as unknown as Db;
+}
+
+const direct: RunAtomic = (fn) => fn(undefined);
+
+// The whole store contract, over mingo instead of a server: it checks the adapter's own logic
+// (version checks, serials, unique-index mapping, app deletion) but not MongoDB itself.
+runStoreContract('mongo adapter over mingo', async () => {
+  const store = mongoStoreOver(fakeDb(), direct, async () => undefined);
+  await store.migrate();
+  return store;
+});
+
+function setup() {
+  const records = new MingoCollection(FIXTURE_RECORDS.map((r) => toRecordDoc(r) as unknown as MongoDoc));
+  records.docs.push(toRecordDoc({ ...FIXTURE_RECORDS[0]!, id: 'other-1', formId: 'other' }) as unknown as MongoDoc);
+  const history = new MingoCollection();
+  const counters = new MingoCollection();
+  const c = { records, history, counters } as unknown as Collections;
+  return { repo: createRecordRepo(c, direct), records, history, counters };
+}
+
+function entry(record: RecordEntity, action: HistoryEntry['action']): HistoryEntry {
+  return { id: `h-${record.id}-${record.version}-${action}`, recordId: record.id, formId: record.formId, action, by: 'u1', at: record.updatedAt, version: record.version, changes: [] };
+}
+
+describe('MongoDB record repository over a mingo-backed collection', () => {
+  const lists = CONTRACT_CASES.filter((c): c is ListCase => c.kind === 'list');
+
+  it.each(lists.map((c) => [c.name, c] as const))('find: %s', async (_name, c) => {
+    const { repo } = setup();
+    const page = await repo.find(FIXTURE_FORM_ID, c.query);
+    expect(page.items.map((r) => r.id)).toEqual(c.expectIds);
+    expect(page.hasMore).toBe(c.expectHasMore);
+    if (c.expectTotal !== undefined) expect(page.total).toBe(c.expectTotal);
+  });
+
+  it('aggregates and counts inside the form only', async () => {
+    const { repo } = setup();
+    const q: NormListQuery = { filter: { kind: 'true' }, sort: [], limit: 5, after: null, count: false };
+    expect(await repo.count(FIXTURE_FORM_ID, q)).toBe(FIXTURE_RECORDS.length);
+    expect(await repo.count('other', q)).toBe(1);
+    const rows = await repo.aggregate(FIXTURE_FORM_ID, {
+      filter: { kind: 'true' }, groupBy: [], metrics: [{ op: 'count', path: null, alias: 'count' }, { op: 'sum', path: { source: 'data', key: 'qty', storage: 'number' }, alias: 'q' }],
+    });
+    const qty = FIXTURE_RECORDS.reduce((s, r) => s + (typeof r.data.qty === 'number' ? r.data.qty : 0), 0);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.values.count).toBe(FIXTURE_RECORDS.length);
+    expect(closeEnough(rows[0]!.values.q, qty)).toBe(true);
+  });
+
+  it('reads records back as written, including operator-looking keys inside values', async () => {
+    const { repo } = setup();
+    const r07 = FIXTURE_RECORDS.find((r) => r.id === 'r07')!;
+    expect(await repo.get(FIXTURE_FORM_ID, 'r07')).toEqual(r07);
+    expect(await repo.get('other', 'r07')).toBeNull();
+    expect((await repo.getMany(FIXTURE_FORM_ID, ['r03', 'nope', 'r01', 'other-1'])).map((r) => r.id)).toEqual(['r03', 'r01']);
+    expect(await repo.existing(FIXTURE_FORM_ID, ['r02', 'x', 'other-1'])).toEqual(['r02']);
+  });
+
+  it('inserts with serials from counters and writes history', async () => {
+    const { repo, history } = setup();
+    const base: RecordEntity = { ...FIXTURE_RECORDS[0]!, id: 'n1', data: { title: 'new' } };
+    const serial = { field: 'no', counter: `${FIXTURE_FORM_ID}:no:2026`, render: (n: number) => `NO-${String(n).padStart(3, '0')}` };
+    const a = await repo.insert(base, entry(base, 'create'), [serial]);
+    const b = await repo.insert({ ...base, id: 'n2' }, entry({ ...base, id: 'n2' }, 'create'), [serial]);
+    expect([a.data.no, b.data.no]).toEqual(['NO-001', 'NO-002']);
+    expect((await repo.get(FIXTURE_FORM_ID, 'n2'))?.data.no).toBe('NO-002');
+    expect(history.docs).toHaveLength(2);
+    expect((await repo.history('n2'))[0]!.changes).toEqual([{ field: 'no', from: null, to: 'NO-002' }]);
+    expect((await repo.history('n1')).map((h) => h.action)).toEqual(['create']);
+    await expect(repo.insert(base, entry(base, 'create'), [])).rejects.toMatchObject({ code: 'CONFLICT' });
+    // without a transaction, a failed insert hands its number back when nobody took a later one
+    await expect(repo.insert(base, entry(base, 'create'), [serial])).rejects.toMatchObject({ code: 'CONFLICT' });
+    const c = await repo.insert({ ...base, id: 'n3' }, entry({ ...base, id: 'n3' }, 'create'), [serial]);
+    expect(c.data.no).toBe('NO-003');
+  });
+
+  it('updates only at the expected version', async () => {
+    const { repo } = setup();
+    const r01 = FIXTURE_RECORDS[0]!;
+    const next = { ...r01, version: 2, data: { ...r01.data, title: 'changed' } };
+    expect(await repo.update({ ...next, version: 99, createdAt: 'ignored' }, 1, entry(next, 'update'))).toEqual(next);
+    const stale = await repo.update({ ...next, version: 3 }, 1, entry(next, 'update')).catch((e: unknown) => e);
+    expect(isTrellisError(stale) && stale.code).toBe('VERSION_CONFLICT');
+    expect(await repo.update({ ...next, id: 'missing' }, 1, entry(next, 'update'))).toBeNull();
+    expect((await repo.get(FIXTURE_FORM_ID, 'r01'))?.data.title).toBe('changed');
+    expect((await repo.history('r01')).map((h) => [h.action, h.version])).toEqual([['update', 2]]);
+  });
+
+  it('deletes within the form and records history', async () => {
+    const { repo } = setup();
+    const r02 = FIXTURE_RECORDS[1]!;
+    expect(await repo.delete('other', 'r02', entry(r02, 'delete'))).toBe(false);
+    expect(await repo.delete(FIXTURE_FORM_ID, 'r02', entry(r02, 'delete'))).toBe(true);
+    expect(await repo.get(FIXTURE_FORM_ID, 'r02')).toBeNull();
+    expect((await repo.history('r02')).map((h) => h.action)).toEqual(['delete']);
+  });
+});

@@ -1,0 +1,44 @@
+import type { Store } from '../port.js';
+import { sqliteAppRepo } from './app-repo.js';
+import { sqliteCounterRepo } from './counter-repo.js';
+import { sqliteFormRepo } from './form-repo.js';
+import { runMigrations } from './migrations.js';
+import { RecordTables } from './record-tables.js';
+import { sqliteRecordRepo } from './record-repo.js';
+import { SqliteDb } from './sqlite-db.js';
+
+export interface SqliteStoreOptions {
+  /** database file (its folder is created when missing), or ":memory:" */
+  file: string;
+}
+
+/**
+ * The embedded store: SQLite through better-sqlite3 (synchronous inside,
+ * async at the port). Opening runs pending migrations.
+ */
+export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  const db = new SqliteDb(options.file);
+  runMigrations(db);
+  const tables = new RecordTables(db);
+  return {
+    kind: 'sqlite',
+    apps: sqliteAppRepo(db, tables),
+    forms: sqliteFormRepo(db),
+    records: sqliteRecordRepo(db, tables),
+    counters: sqliteCounterRepo(db),
+    async migrate() {
+      runMigrations(db);
+    },
+    async ping() {
+      return db.raw.open && db.raw.prepare('SELECT 1 AS ok').get() !== undefined;
+    },
+    async close() {
+      if (!db.raw.open) return;
+      try {
+        db.raw.pragma('optimize');
+      } finally {
+        db.close();
+      }
+    },
+  };
+}

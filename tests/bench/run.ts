@@ -1,0 +1,140 @@
+// `pnpm bench`: throughput and latency of the built server on the embedded store,
+// beside a bare Fastify route (the ceiling). Not a test: it prints figures.
+//   pnpm bench              all steps, up to 1,000,000 records (~10 min)
+//   pnpm bench --quick      up to 100,000 records
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { createSqliteStore } from '@trellis/server/store/sqlite/sqlite-store';
+import type { RecordEntity } from '@trellis/server/store/port';
+import { benchForm, DEPARTMENTS, makeRecordData, rng } from './generator.js';
+import { freePort, http, ROOT, startServerProcess, type ServerProcess } from '../support/process.js';
+
+const quick = process.argv.includes('--quick');
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+
+interface Row { name: string; rps: number; p50: number; p99: number; rssMb: number | null; target: string; note?: string }
+const rows: Row[] = [];
+
+function peakRssMb(child: ChildProcess): number | null {
+  try {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const m = /VmHWM:\s+(\d+) kB/.exec(status);
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts }, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+}
+
+function record(name: string, res: autocannon.Result, child: ChildProcess, target: string): void {
+  const bad = res.non2xx + res.errors + res.timeouts;
+  rows.push({ name, rps: Math.round(res.requests.average), p50: res.latency.p50, p99: res.latency.p99, rssMb: peakRssMb(child), target, note: bad ? `${bad} failed` : undefined });
+  console.log(`  ${name}: ${Math.round(res.requests.average)} req/s, p50 ${res.latency.p50} ms, p99 ${res.latency.p99} ms${bad ? `, ${bad} FAILED` : ''}`);
+}
+
+function bodies(seed: number, n: number): string[] {
+  const next = rng(seed);
+  return Array.from({ length: n }, () => JSON.stringify({ data: makeRecordData(next) }));
+}
+
+async function ceiling(): Promise<autocannon.Result> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests/bench/bare-server.ts')], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+  const pool = bodies(1, 1000);
+  let i = 0;
+  const res = await cannon({
+    url: `http://127.0.0.1:${port}`,
+    requests: [{ method: 'POST', path: '/bare', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: pool[i++ % pool.length] }) }],
+  });
+  record('bare Fastify, validate body (ceiling)', res, child, '—');
+  child.kill('SIGKILL');
+  return res;
+}
+
+/** Adds records straight through the store port (as an import would) until the form holds `total`. */
+async function seed(dataDir: string, formId: string, from: number, total: number): Promise<void> {
+  const store = await createSqliteStore({ file: path.join(dataDir, 'trellis.db') });
+  const next = rng(1000 + from);
+  const start = Date.parse('2025-01-01T00:00:00Z');
+  const span = Date.parse('2026-11-01T00:00:00Z') - start;
+  const t0 = Date.now();
+  for (let n = from; n < total; ) {
+    const batch: RecordEntity[] = [];
+    for (let j = 0; j < 10_000 && n < total; j++, n++) {
+      const at = new Date(start + Math.floor((n / 1_000_000) * span)).toISOString();
+      const data = makeRecordData(next);
+      data.total = Math.round((data.qty as number) * (data.price as number) * 100) / 100;
+      batch.push({ id: `seed${String(n).padStart(9, '0')}`, formId, formVersion: 1, version: 1, data, createdBy: null, createdAt: at, updatedAt: at, status: 'active' });
+    }
+    await store.records.insertMany(formId, batch);
+  }
+  await store.close();
+  console.log(`  seeded ${total - from} records in ${((Date.now() - t0) / 1000).toFixed(1)} s (now ${total})`);
+}
+
+async function readBenches(server: ServerProcess, formId: string, size: string): Promise<void> {
+  let i = 0;
+  const listPath = () => {
+    const filter = encodeURIComponent(JSON.stringify({ field: 'dept', op: 'eq', value: DEPARTMENTS[i++ % DEPARTMENTS.length] }));
+    return `/api/forms/${formId}/records?filter=${filter}&sort=-createdAt&limit=50`;
+  };
+  const list = await cannon({ url: server.url, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: listPath() }) }] });
+  record(`list page of 50, filter dept (indexed), sort -createdAt, ${size} records`, list, server.child, 'p99 < 20 ms (at 1M)');
+
+  const agg = JSON.stringify({ groupBy: [{ field: 'dept' }], metrics: [{ op: 'count' }, { op: 'sum', field: 'amount' }, { op: 'avg', field: 'total' }] });
+  const aggRes = await cannon({ url: server.url, connections: 1, duration: undefined, amount: 10, method: 'POST', path: `/api/forms/${formId}/aggregate`, headers: { 'content-type': 'application/json' }, body: agg });
+  record(`aggregate: group by dept, count+sum+avg, ${size} records`, aggRes, server.child, '< 500 ms (at 1M)');
+
+  const monthly = JSON.stringify({ groupBy: [{ field: 'createdAt', bucket: 'month' }], metrics: [{ op: 'count' }, { op: 'sum', field: 'amount' }] });
+  const monRes = await cannon({ url: server.url, connections: 1, duration: undefined, amount: 10, method: 'POST', path: `/api/forms/${formId}/aggregate`, headers: { 'content-type': 'application/json' }, body: monthly });
+  record(`aggregate: group by month of createdAt, ${size} records`, monRes, server.child, '< 500 ms (at 1M)');
+}
+
+async function main(): Promise<void> {
+  console.log(`Trellis bench (${quick ? 'quick' : 'full'}; ${DURATION} s per load, ${CONNECTIONS} connections)`);
+  const bare = await ceiling();
+
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'trellis-bench-'));
+  let server = await startServerProcess({ DATA_DIR: dataDir });
+  const appId = (await http(server.url, 'POST', '/api/apps', { name: 'Bench' })).body.id;
+  const formId = (await http(server.url, 'POST', `/api/apps/${appId}/forms`, benchForm)).body.id;
+  await http(server.url, 'POST', `/api/forms/${formId}/publish`);
+
+  const pool = bodies(2, 1000);
+  let i = 0;
+  const submit = await cannon({
+    url: server.url,
+    requests: [{ method: 'POST', path: `/api/forms/${formId}/records`, headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: pool[i++ % pool.length] }) }],
+  });
+  record('submit a record (validate, rules, formula, store)', submit, server.child, '≥ 3,000/s, p99 < 50 ms');
+  const submitted = (await http(server.url, 'GET', `/api/forms/${formId}/records?count=true&limit=1`)).body.total as number;
+  await server.stop();
+
+  const sizes = quick ? [100_000] : [100_000, 1_000_000];
+  let have = submitted;
+  for (const size of sizes) {
+    await seed(dataDir, formId, have, size);
+    have = size;
+    server = await startServerProcess({ DATA_DIR: dataDir });
+    await readBenches(server, formId, size.toLocaleString('en'));
+    await server.stop();
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+
+  console.log('\n| benchmark | req/s | p50 ms | p99 ms | server peak RSS MB | target | note |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.rssMb ?? '?'} | ${r.target} | ${r.note ?? ''} |`);
+  console.log(`\nsubmit vs ceiling: ${((submit.requests.average / bare.requests.average) * 100).toFixed(0)} % of the bare Fastify route`);
+}
+
+await main();
