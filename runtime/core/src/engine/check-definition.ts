@@ -92,8 +92,10 @@ export function checkFormDefinition(def: FormDefinition): DefinitionProblem[] {
 
   let total = 0;
   for (const item of logic) {
-    total += JSON.stringify(item.logic as Logic)?.length ?? 0;
-    for (const m of checkLogic(item.logic, { isKnownVar: (name) => item.known.has(name) })) add(item.path, 'invalidLogic', m);
+    const found = checkLogic(item.logic, { isKnownVar: (name) => item.known.has(name) });
+    for (const m of found) add(item.path, 'invalidLogic', m);
+    // measured only once bounded: stringifying a 10,000-deep rule would overflow the stack
+    if (found.length === 0) total += JSON.stringify(item.logic as Logic)?.length ?? 0;
   }
   if (total > MAX_FORM_LOGIC_CHARS) add('', 'logicTooLarge', `Rules and formulas are ${total} characters of logic; at most ${MAX_FORM_LOGIC_CHARS} are allowed`);
   return problems;
