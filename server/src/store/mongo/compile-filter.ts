@@ -107,7 +107,7 @@ function unreachable(x: never): never {
 // ---- defensive check of compiled output ----
 
 const LOGICAL = new Set(['$and', '$or', '$nor']);
-const FIELD_NAME = /^(?:_id|createdAt|updatedAt|createdBy|status|formVersion|formId|data\.[A-Za-z][A-Za-z0-9_]{0,63})$/;
+const FIELD_NAME = /^(?:_id|createdAt|updatedAt|createdBy|status|formVersion|data\.[A-Za-z][A-Za-z0-9_]{0,63})$/;
 
 function isScalar(v: unknown): boolean {
   return v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));

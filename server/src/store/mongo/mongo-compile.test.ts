@@ -11,27 +11,22 @@ import { fromRecordDoc, toRecordDoc } from './mongo-docs.js';
 import type { MongoDoc } from './mongo-field.js';
 
 // No MongoDB server runs here, so the compiled documents are evaluated by mingo
-// over the fixture records, stored in the same shape the adapter writes.
-const DOCS = FIXTURE_RECORDS.map(toRecordDoc) as unknown as MongoDoc[];
-// a record of another form: every query must stay inside its own form
-const OTHER = { ...toRecordDoc({ ...FIXTURE_RECORDS[0]!, id: 'zz-other', formId: 'other-form' }) } as unknown as MongoDoc;
-const COLLECTION = [...DOCS, OTHER];
+// over the fixture records, stored in the same shape the adapter writes. Each
+// form has its own collection, so the compiled documents run unscoped over it.
+const COLLECTION = FIXTURE_RECORDS.map(toRecordDoc) as unknown as MongoDoc[];
 
 function runList(q: NormListQuery): { ids: string[]; hasMore: boolean; total: number } {
   const filter = compileFilter(q.filter);
   const { sort, after } = compileSort(q.sort, q.after);
-  const scope = { formId: { $eq: FIXTURE_FORM_ID } };
-  const where = { $and: [scope, filter, ...(after ? [after] : [])] };
+  const where = after ? { $and: [filter, after] } : filter;
   const page = find(COLLECTION, where).sort(Object.fromEntries(sort)).limit(q.limit + 1).all() as MongoDoc[];
-  const total = find(COLLECTION, { $and: [scope, filter] }).all().length;
+  const total = find(COLLECTION, filter).all().length;
   return { ids: page.slice(0, q.limit).map((d) => String(d._id)), hasMore: page.length > q.limit, total };
 }
 
 function runAggregate(q: NormAggregateQuery): AggregateRow[] {
   const { pipeline, toRows } = compileAggregate(q);
-  const [first, ...rest] = pipeline;
-  const scoped = [{ $match: { $and: [{ formId: { $eq: FIXTURE_FORM_ID } }, first?.$match ?? {}] } }, ...rest];
-  return toRows(aggregate(COLLECTION, scoped) as MongoDoc[]);
+  return toRows(aggregate(COLLECTION, pipeline) as MongoDoc[]);
 }
 
 function expectRows(actual: AggregateRow[], expected: AggregateRow[]): void {
@@ -125,6 +120,8 @@ describe('values never act as operators', () => {
     expect(() => assertSafeQuery({ 'data.title': { $expr: 1 } })).toThrow(/Unsafe/);
     expect(() => assertSafeQuery({ 'data.title': 'bare value' })).toThrow(/Unsafe/);
     expect(() => assertSafeQuery({ 'data.$x': { $eq: 1 } })).toThrow(/Unsafe/);
+    // the form is the collection: no compiled query names it
+    expect(() => assertSafeQuery({ formId: { $eq: 'f1' } })).toThrow(/Unsafe/);
     expect(() => assertSafeQuery({ $or: [{ _id: { $eq: 'a' } }, { status: { $regex: 'x', $options: 'i' } }] })).not.toThrow();
   });
 
@@ -132,14 +129,20 @@ describe('values never act as operators', () => {
     const r07 = FIXTURE_RECORDS.find((r) => r.id === 'r07')!;
     const doc = toRecordDoc({ ...r07, data: { ...r07.data, notes: { $gt: '', 'a.b': 1, '%24x': 2, list: [{ $in: [1] }] } } });
     expect(JSON.stringify(doc)).not.toMatch(/"\$|"[^"]*\.[^"]*":/);
-    expect(fromRecordDoc(doc).data.notes).toEqual({ $gt: '', 'a.b': 1, '%24x': 2, list: [{ $in: [1] }] });
+    expect(fromRecordDoc(doc, FIXTURE_FORM_ID).data.notes).toEqual({ $gt: '', 'a.b': 1, '%24x': 2, list: [{ $in: [1] }] });
     const top = toRecordDoc({ ...r07, data: { $set: 1, 'a.b': 2, title: 'x' } });
     expect(Object.keys(top.data).sort()).toEqual(['%24set', 'a%2Eb', 'title']);
-    expect(fromRecordDoc(top).data).toEqual({ $set: 1, 'a.b': 2, title: 'x' });
+    expect(fromRecordDoc(top, FIXTURE_FORM_ID).data).toEqual({ $set: 1, 'a.b': 2, title: 'x' });
   });
 });
 
 describe('compiled shapes', () => {
+  it('stores records without their form id and reads it from the collection', () => {
+    const doc = toRecordDoc(FIXTURE_RECORDS[0]!);
+    expect(doc).not.toHaveProperty('formId');
+    expect(fromRecordDoc(doc, FIXTURE_FORM_ID)).toEqual(FIXTURE_RECORDS[0]);
+  });
+
   it('sorts with an _id tie-breaker in the direction of the last key', () => {
     expect(compileSort([{ path: f('amount'), dir: 'asc' }, { path: sys('createdAt'), dir: 'desc' }], null).sort).toEqual([
       ['data.amount', 1], ['createdAt', -1], ['_id', -1],

@@ -1,6 +1,7 @@
 import { TrellisError, type AppInput, type RecordData } from '@trellis/core';
 import type { ClientSession, Collection, Db, ObjectId } from 'mongodb';
 import type { HistoryEntry, RecordEntity } from '../port.js';
+import { formCollections, type FormCollections } from './mongo-form-collections.js';
 
 /** Documents as stored. Ids are the entities' string ids, kept in `_id`. */
 export interface AppDoc extends AppInput {
@@ -36,7 +37,8 @@ export interface FormVersionDoc {
   publishedBy: string | null;
 }
 
-export type RecordDoc = Omit<RecordEntity, 'id'> & { _id: string };
+/** A record in its form's collection `records_<formId>`: the form is the collection, so it is not stored again. */
+export type RecordDoc = Omit<RecordEntity, 'id' | 'formId'> & { _id: string };
 export type HistoryDoc = Omit<HistoryEntry, 'id'> & { hid: string };
 
 export interface CounterDoc {
@@ -50,7 +52,8 @@ export interface Collections {
   formVersions: Collection<FormVersionDoc>;
   counters: Collection<CounterDoc>;
   history: Collection<HistoryDoc>;
-  records: Collection<RecordDoc>;
+  /** one collection per form: `records_<formId>` */
+  records: FormCollections;
 }
 
 export function collections(db: Db): Collections {
@@ -60,7 +63,7 @@ export function collections(db: Db): Collections {
     formVersions: db.collection<FormVersionDoc>('form_versions'),
     counters: db.collection<CounterDoc>('counters'),
     history: db.collection<HistoryDoc>('history'),
-    records: db.collection<RecordDoc>('records'),
+    records: formCollections(db),
   };
 }
 
@@ -69,14 +72,14 @@ export type RunAtomic = <T>(fn: (session: ClientSession | undefined) => Promise<
 
 export function toRecordDoc(r: RecordEntity): RecordDoc {
   return {
-    _id: r.id, formId: r.formId, formVersion: r.formVersion, version: r.version, data: encodeData(r.data),
+    _id: r.id, formVersion: r.formVersion, version: r.version, data: encodeData(r.data),
     createdBy: r.createdBy, createdAt: r.createdAt, updatedAt: r.updatedAt, status: r.status,
   };
 }
 
-export function fromRecordDoc(d: RecordDoc): RecordEntity {
+export function fromRecordDoc(d: RecordDoc, formId: string): RecordEntity {
   return {
-    id: d._id, formId: d.formId, formVersion: d.formVersion, version: d.version, data: decodeKeys(d.data ?? {}) as RecordData,
+    id: d._id, formId, formVersion: d.formVersion, version: d.version, data: decodeKeys(d.data ?? {}) as RecordData,
     createdBy: d.createdBy ?? null, createdAt: d.createdAt, updatedAt: d.updatedAt, status: d.status,
   };
 }

@@ -1,8 +1,12 @@
 import { TrellisError } from '@trellis/core';
 
-/** Prefixes of the per-form index names on `records`: `<prefix><formId>:<fieldKey>`. */
-export const INDEX_PREFIX = 'trellis_idx:';
-export const UNIQUE_PREFIX = 'trellis_uniq:';
+/**
+ * Prefixes of the per-field index names in a form's `records_<formId>`
+ * collection: `f_<fieldKey>` serves filters and sorts, `u_<fieldKey>` enforces
+ * a unique field. syncIndexes owns every index with these prefixes.
+ */
+export const INDEX_PREFIX = 'f_';
+export const UNIQUE_PREFIX = 'u_';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
@@ -18,7 +22,7 @@ export function duplicateField(e: Record<string, unknown>): string | null {
     const key = Object.keys(e.keyPattern).find((k) => k.startsWith('data.'));
     if (key) return key.slice('data.'.length);
   }
-  const match = /index: trellis_uniq:\S*:([A-Za-z][A-Za-z0-9_]*) dup key/.exec(String(e.message ?? e.errmsg ?? ''));
+  const match = /index: u_([A-Za-z][A-Za-z0-9_]*) dup key/.exec(String(e.message ?? e.errmsg ?? ''));
   return match?.[1] ?? null;
 }
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Query, aggregate, find, updateOne } from 'mingo';
 import { ObjectId, type Db } from 'mongodb';
-import { isTrellisError, type NormListQuery } from '@trellis/core';
+import { isTrellisError, type FormDefinition, type NormListQuery } from '@trellis/core';
 import type { HistoryEntry, RecordEntity } from '../port.js';
 import { CONTRACT_CASES, FIXTURE_FORM_ID, FIXTURE_RECORDS, closeEnough, type ListCase } from '../contract-fixtures.js';
-import { toRecordDoc, type Collections, type RunAtomic } from './mongo-docs.js';
+import { collections, toRecordDoc, type RunAtomic } from './mongo-docs.js';
 import { createRecordRepo } from './mongo-records.js';
 import { mongoStoreOver } from './mongo-store.js';
 import { runStoreContract } from '../contract.js';
@@ -38,9 +38,12 @@ function duplicateKey(index: Index): Error {
  */
 class MingoCollection {
   private seq = 0;
-  private readonly indexes = new Map<string, Index>();
+  readonly indexes = new Map<string, Index>();
 
-  constructor(readonly docs: MongoDoc[] = []) {}
+  constructor(
+    readonly docs: MongoDoc[] = [],
+    private readonly onDrop: () => void = () => undefined,
+  ) {}
 
   private matching(filter: MongoDoc): MongoDoc[] {
     return find(this.docs, filter).all() as MongoDoc[];
@@ -131,7 +134,10 @@ class MingoCollection {
 
   async createIndexes(list: Index[]) {
     for (const index of list) {
-      if (this.indexes.has(index.name)) continue;
+      const same = this.indexes.get(index.name);
+      // like MongoDB: the same index again is a no-op, another one under a taken name an error
+      if (same && JSON.stringify(same) === JSON.stringify(index)) continue;
+      if (same) throw Object.assign(new Error(`Index with name: ${index.name} already exists with different options`), { code: 86 });
       this.indexes.set(index.name, index);
       try {
         for (const d of this.docs) this.assertUnique(d);
@@ -147,19 +153,33 @@ class MingoCollection {
   }
 
   async dropIndex(name: string) {
-    this.indexes.delete(name);
+    if (!this.indexes.delete(name)) throw Object.assign(new Error(`index not found with name [${name}]`), { code: 27 });
+  }
+
+  async drop() {
+    this.onDrop();
+    return true;
   }
 }
 
-/** A stand-in `Db` of MingoCollections: a standalone server without transactions. */
-function fakeDb(): Db {
+/** A stand-in `Db` of MingoCollections (created on first use): a standalone server without transactions. */
+function fakeDb(): { db: Db; cols: Map<string, MingoCollection> } {
   const cols = new Map<string, MingoCollection>();
-  return {
-    collection: (name: string) => cols.get(name) ?? cols.set(name, new MingoCollection()).get(name)!,
+  const collection = (name: string): MingoCollection => {
+    let col = cols.get(name);
+    if (!col) {
+      col = new MingoCollection([], () => cols.delete(name));
+      cols.set(name, col);
+    }
+    return col;
+  };
+  const db = {
+    collection,
     admin: () => ({ command: async () => ({}) }),
     command: async () => ({ ok: 1 }),
-    createCollection: async () => undefined,
+    createCollection: async (name: string) => collection(name),
   } as unknown as Db;
+  return { db, cols };
 }
 
 const direct: RunAtomic = (fn) => fn(undefined);
@@ -167,18 +187,20 @@ const direct: RunAtomic = (fn) => fn(undefined);
 // The whole store contract, over mingo instead of a server: it checks the adapter's own logic
 // (version checks, serials, unique-index mapping, app deletion) but not MongoDB itself.
 runStoreContract('mongo adapter over mingo', async () => {
-  const store = mongoStoreOver(fakeDb(), direct, async () => undefined);
+  const store = mongoStoreOver(fakeDb().db, direct, async () => undefined);
   await store.migrate();
   return store;
 });
 
 function setup() {
-  const records = new MingoCollection(FIXTURE_RECORDS.map((r) => toRecordDoc(r) as unknown as MongoDoc));
-  records.docs.push(toRecordDoc({ ...FIXTURE_RECORDS[0]!, id: 'other-1', formId: 'other' }) as unknown as MongoDoc);
-  const history = new MingoCollection();
-  const counters = new MingoCollection();
-  const c = { records, history, counters } as unknown as Collections;
-  return { repo: createRecordRepo(c, direct), records, history, counters };
+  const { db, cols } = fakeDb();
+  const c = collections(db);
+  const mingo = (name: string) => db.collection(name) as unknown as MingoCollection;
+  mingo(`records_${FIXTURE_FORM_ID}`).docs.push(...FIXTURE_RECORDS.map((r) => toRecordDoc(r) as unknown as MongoDoc));
+  // the same record id in another form's collection
+  mingo('records_other').docs.push(toRecordDoc({ ...FIXTURE_RECORDS[0]!, id: 'other-1', formId: 'other' }) as unknown as MongoDoc);
+  mingo('records_other').docs.push(toRecordDoc({ ...FIXTURE_RECORDS[0]!, formId: 'other' }) as unknown as MongoDoc);
+  return { repo: createRecordRepo(c, direct), history: mingo('history'), counters: mingo('counters'), cols, mingo };
 }
 
 function entry(record: RecordEntity, action: HistoryEntry['action']): HistoryEntry {
@@ -200,7 +222,8 @@ describe('MongoDB record repository over a mingo-backed collection', () => {
     const { repo } = setup();
     const q: NormListQuery = { filter: { kind: 'true' }, sort: [], limit: 5, after: null, count: false };
     expect(await repo.count(FIXTURE_FORM_ID, q)).toBe(FIXTURE_RECORDS.length);
-    expect(await repo.count('other', q)).toBe(1);
+    expect(await repo.count('other', q)).toBe(2);
+    expect(await repo.count('never-written', q)).toBe(0);
     const rows = await repo.aggregate(FIXTURE_FORM_ID, {
       filter: { kind: 'true' }, groupBy: [], metrics: [{ op: 'count', path: null, alias: 'count' }, { op: 'sum', path: { source: 'data', key: 'qty', storage: 'number' }, alias: 'q' }],
     });
@@ -215,6 +238,8 @@ describe('MongoDB record repository over a mingo-backed collection', () => {
     const r07 = FIXTURE_RECORDS.find((r) => r.id === 'r07')!;
     expect(await repo.get(FIXTURE_FORM_ID, 'r07')).toEqual(r07);
     expect(await repo.get('other', 'r07')).toBeNull();
+    expect((await repo.get('other', 'r01'))?.formId).toBe('other');
+    expect((await repo.get(FIXTURE_FORM_ID, 'r01'))?.formId).toBe(FIXTURE_FORM_ID);
     expect((await repo.getMany(FIXTURE_FORM_ID, ['r03', 'nope', 'r01', 'other-1'])).map((r) => r.id)).toEqual(['r03', 'r01']);
     expect(await repo.existing(FIXTURE_FORM_ID, ['r02', 'x', 'other-1'])).toEqual(['r02']);
   });
@@ -254,7 +279,89 @@ describe('MongoDB record repository over a mingo-backed collection', () => {
     const r02 = FIXTURE_RECORDS[1]!;
     expect(await repo.delete('other', 'r02', entry(r02, 'delete'))).toBe(false);
     expect(await repo.delete(FIXTURE_FORM_ID, 'r02', entry(r02, 'delete'))).toBe(true);
+    expect(await repo.delete('other', 'r02', entry(r02, 'delete'))).toBe(false);
     expect(await repo.get(FIXTURE_FORM_ID, 'r02')).toBeNull();
     expect((await repo.history('r02')).map((h) => h.action)).toEqual(['delete']);
+  });
+});
+
+describe('one collection per form', () => {
+  const indexNames = (col: MingoCollection | undefined) => [...(col?.indexes.keys() ?? [])].sort();
+
+  it('creates a form\'s collection with its built-in index on the first write', async () => {
+    const { repo, cols } = setup();
+    const r = { ...FIXTURE_RECORDS[0]!, id: 'x1', formId: 'f-new_1' };
+    expect(cols.has('records_f-new_1')).toBe(false);
+    await repo.insert(r, entry(r, 'create'), []);
+    const col = cols.get('records_f-new_1');
+    expect(col?.indexes.get('created')?.key).toEqual({ createdAt: -1, _id: -1 });
+    expect(col?.docs.map((d) => d._id)).toEqual(['x1']);
+    expect(col?.docs[0]).not.toHaveProperty('formId');
+  });
+
+  it('syncIndexes builds f_/u_ indexes per form, rebuilds changed ones and drops only its own obsolete ones', async () => {
+    const { repo, cols, mingo } = setup();
+    await repo.syncIndexes('fa', [{ key: 'email', unique: true }, { key: 'dept', unique: false }]);
+    const fa = cols.get('records_fa')!;
+    expect(indexNames(fa)).toEqual(['created', 'f_dept', 'f_email', 'u_email']);
+    expect(fa.indexes.get('f_dept')!.key).toEqual({ 'data.dept': 1, createdAt: -1, _id: -1 });
+    expect(fa.indexes.get('u_email')).toMatchObject({
+      key: { 'data.email': 1 }, unique: true, partialFilterExpression: { 'data.email': { $exists: true, $type: ['string', 'number', 'bool'] } },
+    });
+    // another form's indexes live in its own collection, so many forms never share the 64-index limit
+    for (let i = 0; i < 30; i++) {
+      await repo.syncIndexes(`many${i}`, [{ key: 'email', unique: true }, { key: 'a', unique: false }, { key: 'b', unique: false }]);
+    }
+    expect(indexNames(cols.get('records_many29'))).toEqual(['created', 'f_a', 'f_b', 'f_email', 'u_email']);
+    expect(indexNames(fa)).toEqual(['created', 'f_dept', 'f_email', 'u_email']);
+
+    // an index someone else made stays; an owned one under a wanted name but another shape is rebuilt
+    await fa.createIndexes([{ name: 'ops_manual', key: { status: 1 } }]);
+    fa.indexes.set('f_dept', { name: 'f_dept', key: { 'data.dept': 1 } });
+    await repo.syncIndexes('fa', [{ key: 'dept', unique: false }]);
+    expect(indexNames(fa)).toEqual(['created', 'f_dept', 'ops_manual']);
+    expect(fa.indexes.get('f_dept')!.key).toEqual({ 'data.dept': 1, createdAt: -1, _id: -1 });
+
+    // unique over duplicates fails before anything else changes
+    const dup = mingo('records_fd');
+    dup.docs.push({ _id: 'd1', data: { code: 'A' } }, { _id: 'd2', data: { code: 'A' } });
+    await repo.syncIndexes('fd', [{ key: 'old', unique: false }]);
+    await expect(repo.syncIndexes('fd', [{ key: 'code', unique: true }])).rejects.toMatchObject({ code: 'UNIQUE_VIOLATION', details: { field: 'code' } });
+    expect(indexNames(dup)).toEqual(['created', 'f_old']);
+  });
+
+  it('refuses form ids that cannot name a collection', async () => {
+    const { repo } = setup();
+    const q: NormListQuery = { filter: { kind: 'true' }, sort: [], limit: 5, after: null, count: false };
+    for (const bad of ['', 'a.b', 'a$b', 'a b', 'x'.repeat(65), 'ü']) {
+      await expect(repo.count(bad, q)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+      await expect(repo.syncIndexes(bad, [])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    }
+    const store = mongoStoreOver(fakeDb().db, direct, async () => undefined);
+    const form = { id: 'bad.id', appId: 'a1', draft: { name: 'x', fields: [] } as unknown as FormDefinition, publishedVersion: 0, version: 1, createdAt: 'now', updatedAt: 'now' };
+    await expect(store.forms.create(form)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await store.forms.get('bad.id')).toBeNull();
+  });
+
+  it('deleting an app drops its forms\' collections and no other', async () => {
+    const { db, cols } = fakeDb();
+    const store = mongoStoreOver(db, direct, async () => undefined);
+    await store.migrate();
+    const now = '2026-01-01T00:00:00.000Z';
+    for (const appId of ['a1', 'a2']) {
+      await store.apps.create({ id: appId, workspaceId: 'ws', name: appId, version: 1, createdAt: now, updatedAt: now, createdBy: null });
+      await store.forms.create({ id: `${appId}-f`, appId, draft: { name: 'x', fields: [] } as unknown as FormDefinition, publishedVersion: 0, version: 1, createdAt: now, updatedAt: now });
+      await store.records.syncIndexes(`${appId}-f`, [{ key: 'code', unique: true }]);
+      const r = { ...FIXTURE_RECORDS[0]!, id: `${appId}-r`, formId: `${appId}-f` };
+      await store.records.insert(r, entry(r, 'create'), []);
+    }
+    expect(cols.has('records_a1-f') && cols.has('records_a2-f')).toBe(true);
+    expect(await store.apps.delete('a1')).toBe(true);
+    expect(cols.has('records_a1-f')).toBe(false);
+    expect(cols.get('records_a2-f')?.docs).toHaveLength(1);
+    // the form id used again starts a fresh collection with the built-in index only
+    const again = { ...FIXTURE_RECORDS[0]!, id: 'again', formId: 'a1-f' };
+    await store.records.insert(again, entry(again, 'create'), []);
+    expect(indexNames(cols.get('records_a1-f'))).toEqual(['created']);
   });
 });

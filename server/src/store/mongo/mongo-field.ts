@@ -3,7 +3,8 @@ import { TrellisError, type FieldPath, type Scalar } from '@trellis/core';
 /** A MongoDB query or expression document, built only by the compilers in this folder. */
 export type MongoDoc = Record<string, unknown>;
 
-// Record documents: `{ _id, formId, formVersion, version, data: {...}, createdBy, createdAt, updatedAt, status }`.
+// Record documents, one collection per form (`records_<formId>`):
+// `{ _id, formVersion, version, data: {...}, createdBy, createdAt, updatedAt, status }`.
 const SYSTEM_COLUMNS: Record<string, string> = {
   id: '_id',
   createdAt: 'createdAt',

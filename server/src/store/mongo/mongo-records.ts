@@ -16,14 +16,38 @@ import {
 const UNIQUE_TYPES = ['string', 'number', 'bool'];
 
 /**
- * Built-in index of `records`. All forms share the collection, so per-field
- * indexes are named per form and field and kept partial on `formId`. Limits:
- * MongoDB allows 64 indexes per collection, so about 60 indexed or unique
- * fields across all forms; and a sharded collection only accepts unique
- * indexes prefixed by the shard key, so unique fields need shard key
- * `{ formId: 1 }` (a `{ formId: 1, _id: 1 }` key suits the rest).
+ * The per-field indexes syncIndexes wants in a form's collection, unique ones
+ * first (when existing data breaks one, nothing else has been built yet).
+ * `f_<key>` ends in the list order so an equality filter plus the default
+ * sort is served by one index.
  */
-export const RECORD_BASE_INDEX: IndexDescription = { key: { formId: 1, createdAt: -1, _id: -1 }, name: 'form_created' };
+export function fieldIndexes(specs: readonly IndexSpec[]): Map<string, IndexDescription> {
+  const wanted = new Map<string, IndexDescription>();
+  for (const spec of specs) {
+    assertSafeDataKey(spec.key);
+    if (!spec.unique) continue;
+    const path = `data.${spec.key}`;
+    wanted.set(`${UNIQUE_PREFIX}${spec.key}`, {
+      name: `${UNIQUE_PREFIX}${spec.key}`,
+      key: { [path]: 1 },
+      unique: true,
+      partialFilterExpression: { [path]: { $exists: true, $type: UNIQUE_TYPES } },
+    });
+  }
+  for (const spec of specs) {
+    wanted.set(`${INDEX_PREFIX}${spec.key}`, { name: `${INDEX_PREFIX}${spec.key}`, key: { [`data.${spec.key}`]: 1, createdAt: -1, _id: -1 } });
+  }
+  return wanted;
+}
+
+function owned(name: string): boolean {
+  return name.startsWith(INDEX_PREFIX) || name.startsWith(UNIQUE_PREFIX);
+}
+
+// Same key (in order) and uniqueness: an index under a wanted name that differs is rebuilt.
+function sameIndex(existing: Record<string, unknown>, wanted: IndexDescription): boolean {
+  return JSON.stringify(existing.key) === JSON.stringify(wanted.key) && Boolean(existing.unique) === Boolean(wanted.unique);
+}
 
 export async function nextCounter(c: Collections, key: string, session?: ClientSession): Promise<number> {
   const doc = await c.counters.findOneAndUpdate(
@@ -39,53 +63,38 @@ function ids(values: string[]): string[] {
 }
 
 export function createRecordRepo(c: Collections, atomic: RunAtomic): RecordRepo {
-  const baseFilter = (formId: string, compiled: Filter<RecordDoc>): Filter<RecordDoc> => ({ $and: [{ formId: { $eq: formId } }, compiled] }) as Filter<RecordDoc>;
+  const records = c.records;
 
   return {
     async syncIndexes(formId: string, specs: IndexSpec[]): Promise<void> {
-      const wanted = new Map<string, IndexDescription>();
-      for (const spec of specs) {
-        assertSafeDataKey(spec.key);
-        const path = `data.${spec.key}`;
-        // unique ones first: when existing data breaks one, nothing else has been built yet
-        if (spec.unique) {
-          wanted.set(`${UNIQUE_PREFIX}${formId}:${spec.key}`, {
-            name: `${UNIQUE_PREFIX}${formId}:${spec.key}`,
-            key: { formId: 1, [path]: 1 },
-            unique: true,
-            partialFilterExpression: { formId, [path]: { $exists: true, $type: UNIQUE_TYPES } },
-          });
-        }
-      }
-      for (const spec of specs) {
-        // partial on the form: other forms' records stay out of this form's indexes
-        wanted.set(`${INDEX_PREFIX}${formId}:${spec.key}`, {
-          name: `${INDEX_PREFIX}${formId}:${spec.key}`,
-          key: { formId: 1, [`data.${spec.key}`]: 1, createdAt: -1 },
-          partialFilterExpression: { formId },
-        });
-      }
-      const existing = await c.records.listIndexes().toArray().catch(() => []);
-      const names = new Set(existing.map((i) => String(i.name)));
-      for (const name of names) {
-        if (ownedBy(name, formId) && !wanted.has(name)) await c.records.dropIndex(name);
-      }
+      const wanted = fieldIndexes(specs);
+      const collection = await records.ready(formId);
+      const existing = new Map((await collection.listIndexes().toArray()).map((i) => [String(i.name), i as Record<string, unknown>]));
+      // Build what is missing before dropping what is no longer wanted: a unique index that the
+      // data breaks fails first and leaves the collection as it was.
       for (const [name, index] of wanted) {
-        if (names.has(name)) continue;
+        const current = existing.get(name);
+        if (current && sameIndex(current, index)) continue;
+        if (current) await collection.dropIndex(name);
         try {
-          await c.records.createIndexes([index]);
+          await collection.createIndexes([index]);
         } catch (e) {
           // existing records already share a value: the unique index cannot be built
           if (isDuplicateKey(e)) {
-            const field = name.slice(name.lastIndexOf(':') + 1);
+            const field = name.slice(UNIQUE_PREFIX.length);
             throw new TrellisError('UNIQUE_VIOLATION', `Value of "${field}" must be unique`, { field });
           }
           throw e;
         }
       }
+      for (const name of existing.keys()) {
+        if (owned(name) && !wanted.has(name)) await collection.dropIndex(name);
+      }
     },
 
     async insert(record: RecordEntity, history: HistoryEntry, serials: SerialAllocation[]): Promise<RecordEntity> {
+      // created outside the transaction: an index build cannot run inside one
+      const collection = await records.ready(record.formId);
       // With transactions (replica set or sharded cluster) the counters, the record and its history
       // commit together, so a failed insert leaves no gap. On a standalone server they run one after
       // another: a failed insert hands its numbers back when no later number was taken meanwhile,
@@ -105,7 +114,7 @@ export function createRecordRepo(c: Collections, atomic: RunAtomic): RecordRepo 
           }
           const stored = { ...record, data };
           try {
-            await c.records.insertOne(toRecordDoc(stored), { session });
+            await collection.insertOne(toRecordDoc(stored), { session });
           } catch (e) {
             rethrowDuplicate(e, 'Record');
           }
@@ -123,32 +132,33 @@ export function createRecordRepo(c: Collections, atomic: RunAtomic): RecordRepo 
     },
 
     async get(formId: string, id: string): Promise<RecordEntity | null> {
-      const doc = await c.records.findOne({ _id: { $eq: literal(id) as string }, formId: { $eq: formId } });
-      return doc ? fromRecordDoc(doc) : null;
+      const doc = await records.of(formId).findOne({ _id: { $eq: literal(id) as string } });
+      return doc ? fromRecordDoc(doc, formId) : null;
     },
 
     async existing(formId: string, wantedIds: string[]): Promise<string[]> {
       if (wantedIds.length === 0) return [];
-      const docs = await c.records.find({ _id: { $in: ids(wantedIds) }, formId: { $eq: formId } }, { projection: { _id: 1 } }).toArray();
+      const docs = await records.of(formId).find({ _id: { $in: ids(wantedIds) } }, { projection: { _id: 1 } }).toArray();
       const found = new Set(docs.map((d) => d._id));
       return ids(wantedIds).filter((id) => found.has(id));
     },
 
     async getMany(formId: string, wantedIds: string[]): Promise<RecordEntity[]> {
       if (wantedIds.length === 0) return [];
-      const docs = await c.records.find({ _id: { $in: ids(wantedIds) }, formId: { $eq: formId } }).toArray();
-      const byId = new Map(docs.map((d) => [d._id, fromRecordDoc(d)]));
+      const docs = await records.of(formId).find({ _id: { $in: ids(wantedIds) } }).toArray();
+      const byId = new Map(docs.map((d) => [d._id, fromRecordDoc(d, formId)]));
       return ids(wantedIds).flatMap((id) => byId.get(id) ?? []);
     },
 
     async update(next: RecordEntity, expectedVersion: number, history: HistoryEntry): Promise<RecordEntity | null> {
+      const collection = records.of(next.formId);
       return atomic(async (session) => {
         // the store owns the version: it becomes expectedVersion + 1 whatever `next` says; id, form and creation stay
         const stored = toRecordDoc({ ...next, version: expectedVersion + 1 });
         let doc: RecordDoc | null;
         try {
-          doc = await c.records.findOneAndUpdate(
-            { _id: { $eq: next.id }, formId: { $eq: next.formId }, version: { $eq: expectedVersion } },
+          doc = await collection.findOneAndUpdate(
+            { _id: { $eq: next.id }, version: { $eq: expectedVersion } },
             { $set: { formVersion: stored.formVersion, version: stored.version, data: stored.data, updatedAt: stored.updatedAt, status: stored.status } },
             { session, returnDocument: 'after' },
           );
@@ -156,18 +166,19 @@ export function createRecordRepo(c: Collections, atomic: RunAtomic): RecordRepo 
           rethrowDuplicate(e, 'Record');
         }
         if (!doc) {
-          const current = await c.records.findOne({ _id: { $eq: next.id }, formId: { $eq: next.formId } }, { session, projection: { version: 1 } });
+          const current = await collection.findOne({ _id: { $eq: next.id } }, { session, projection: { version: 1 } });
           if (!current) return null;
           throw new TrellisError('VERSION_CONFLICT', 'The record was changed by someone else', { expected: expectedVersion, actual: current.version });
         }
         await c.history.insertOne(toHistoryDoc({ ...history, version: doc.version }), { session });
-        return fromRecordDoc(doc);
+        return fromRecordDoc(doc, next.formId);
       });
     },
 
     async delete(formId: string, id: string, history: HistoryEntry): Promise<boolean> {
+      const collection = records.of(formId);
       return atomic(async (session) => {
-        const res = await c.records.deleteOne({ _id: { $eq: literal(id) as string }, formId: { $eq: formId } }, { session });
+        const res = await collection.deleteOne({ _id: { $eq: literal(id) as string } }, { session });
         if (res.deletedCount === 0) return false;
         await c.history.insertOne(toHistoryDoc(history), { session });
         return true;
@@ -175,25 +186,23 @@ export function createRecordRepo(c: Collections, atomic: RunAtomic): RecordRepo 
     },
 
     async find(formId: string, query: NormListQuery): Promise<ListPage> {
-      const filter = compileFilter(query.filter);
+      const collection = records.of(formId);
+      const filter = compileFilter(query.filter) as Filter<RecordDoc>;
       const { sort, after } = compileSort(query.sort, query.after);
-      const where = baseFilter(formId, (after ? { $and: [filter, after] } : filter) as Filter<RecordDoc>);
-      const docs = await c.records.find(where).sort(sort).limit(query.limit + 1).toArray();
-      const page: ListPage = { items: docs.slice(0, query.limit).map(fromRecordDoc), hasMore: docs.length > query.limit };
-      if (query.count) page.total = await c.records.countDocuments(baseFilter(formId, filter as Filter<RecordDoc>));
+      const where = after ? ({ $and: [filter, after] } as Filter<RecordDoc>) : filter;
+      const docs = await collection.find(where).sort(sort).limit(query.limit + 1).toArray();
+      const page: ListPage = { items: docs.slice(0, query.limit).map((d) => fromRecordDoc(d, formId)), hasMore: docs.length > query.limit };
+      if (query.count) page.total = await collection.countDocuments(filter);
       return page;
     },
 
     async count(formId: string, query: Pick<NormListQuery, 'filter'>): Promise<number> {
-      return c.records.countDocuments(baseFilter(formId, compileFilter(query.filter) as Filter<RecordDoc>));
+      return records.of(formId).countDocuments(compileFilter(query.filter) as Filter<RecordDoc>);
     },
 
     async aggregate(formId: string, query: NormAggregateQuery): Promise<AggregateRow[]> {
       const { pipeline, toRows } = compileAggregate(query);
-      // scope the first $match to the form so the { formId, … } indexes apply
-      const [first, ...rest] = pipeline;
-      const scoped = [{ $match: baseFilter(formId, (first?.$match ?? {}) as Filter<RecordDoc>) }, ...rest];
-      const docs = await c.records.aggregate(scoped, { allowDiskUse: true }).toArray();
+      const docs = await records.of(formId).aggregate(pipeline, { allowDiskUse: true }).toArray();
       return toRows(docs);
     },
 
@@ -203,14 +212,4 @@ export function createRecordRepo(c: Collections, atomic: RunAtomic): RecordRepo 
       return docs.map(fromHistoryDoc);
     },
   };
-}
-
-/** Whether an index name is one of this form's per-field indexes (the form id itself may hold ':'). */
-export function ownedBy(name: string, formId: string): boolean {
-  for (const prefix of [INDEX_PREFIX, UNIQUE_PREFIX]) {
-    if (!name.startsWith(prefix)) continue;
-    const rest = name.slice(prefix.length);
-    return rest.slice(0, rest.lastIndexOf(':')) === formId;
-  }
-  return false;
 }

@@ -1,11 +1,29 @@
+// Deployment. Collections: apps, forms, form_versions, counters, history (one
+// each), and one `records_<formId>` per form, holding that form's records with
+// its own indexes (`created` plus syncIndexes' `f_<key>` / `u_<key>`), so the
+// 64-indexes-per-collection limit applies per form, not per workspace.
+// Transactions (record + history + serial counters in one commit) need a
+// replica set or a sharded cluster; a standalone server works without them.
+// Sharding: shard each large `records_<formId>` on `{ _id: 'hashed' }` (ids
+// are time-ordered, so a ranged `_id` key would send every insert to one
+// shard), and `history` on `{ recordId: 'hashed' }`. Honest limit: MongoDB
+// enforces a unique index on a sharded collection only when the shard key is a
+// prefix of it, and a hashed `_id` key can never be such a prefix. So a form
+// with unique fields must keep its `records_<formId>` unsharded (it lives
+// whole on the database's primary shard or wherever moveCollection puts it;
+// syncIndexes on a sharded one fails rather than silently not enforcing), or
+// be sharded on that unique field itself (`{ 'data.<key>': 1 }`, possible for
+// one unique field only, with that field's skew). Queries on a hashed-`_id`
+// collection go to every shard except lookups by id.
 import { TrellisError, type AppInput, type FormDefinition } from '@trellis/core';
 import { MongoClient, ObjectId, type ClientSession, type Db } from 'mongodb';
 import type {
   AppEntity, AppRepo, CounterRepo, FormEntity, FormRepo, FormVersionEntity, Store,
 } from '../port.js';
 import { escapeRegex } from './compile-filter.js';
-import { INDEX_PREFIX, UNIQUE_PREFIX, isDuplicateKey } from './mongo-errors.js';
-import { RECORD_BASE_INDEX, createRecordRepo, nextCounter, ownedBy } from './mongo-records.js';
+import { isDuplicateKey } from './mongo-errors.js';
+import { recordsCollectionName } from './mongo-form-collections.js';
+import { createRecordRepo, nextCounter } from './mongo-records.js';
 import {
   collections, type AppDoc, type Collections, type FormDoc, type FormVersionDoc, type RunAtomic,
 } from './mongo-docs.js';
@@ -46,9 +64,10 @@ export function mongoStoreOver(db: Db, atomic: RunAtomic, close: () => Promise<v
       await c.formVersions.createIndexes([{ key: { formId: 1, version: 1 }, name: 'form_version', unique: true }]);
       await c.history.createIndexes([
         { key: { recordId: 1, _id: 1 }, name: 'record' },
+        // app deletion removes history by form
         { key: { formId: 1 }, name: 'form' },
       ]);
-      await c.records.createIndexes([RECORD_BASE_INDEX]);
+      // each form's `records_<formId>` is created on its first write or syncIndexes
       // the counters collection needs no index besides _id; touching it creates it before any transaction
       await db.createCollection('counters').catch(() => undefined);
     },
@@ -114,19 +133,12 @@ function createAppRepo(c: Collections): AppRepo {
       if (res.deletedCount === 0) return false;
       const formIds = (await c.forms.find({ appId: { $eq: id } }, { projection: { _id: 1 } }).toArray()).map((f) => f._id);
       if (formIds.length > 0) {
-        await c.records.deleteMany({ formId: { $in: formIds } });
         await c.history.deleteMany({ formId: { $in: formIds } });
         await c.formVersions.deleteMany({ formId: { $in: formIds } });
         for (const formId of formIds) await c.counters.deleteMany({ _id: { $regex: `^${escapeRegex(formId)}:` } });
         await c.forms.deleteMany({ _id: { $in: formIds } });
-        // the forms' per-field indexes would otherwise stay on `records` for good
-        const indexes = await c.records.listIndexes().toArray().catch(() => []);
-        for (const index of indexes) {
-          const name = String(index.name);
-          if ((name.startsWith(INDEX_PREFIX) || name.startsWith(UNIQUE_PREFIX)) && formIds.some((f) => ownedBy(name, f))) {
-            await c.records.dropIndex(name);
-          }
-        }
+        // dropping a form's collection takes its records and its per-field indexes with it
+        for (const formId of formIds) await c.records.drop(formId);
       }
       return true;
     },
@@ -147,6 +159,8 @@ function fromVersionDoc(d: FormVersionDoc): FormVersionEntity {
 function createFormRepo(c: Collections, atomic: RunAtomic): FormRepo {
   return {
     async create(form) {
+      // its records will live in `records_<id>`: refuse an id that cannot name a collection now, not at the first record
+      recordsCollectionName(form.id);
       try {
         await c.forms.insertOne({
           _id: form.id, appId: form.appId, draftJson: JSON.stringify(form.draft), publishedVersion: form.publishedVersion,
