@@ -74,14 +74,14 @@ export class RecordService {
     const norm = normalizeListQuery(query, compiled.definition, { now: new Date() });
     const page = await this.store.records.find(formId, norm);
     const last = page.items.at(-1);
-    const result: ListResult = { items: page.items, nextCursor: page.hasMore && last ? encodeCursor(norm.sort, last as unknown as Parameters<typeof encodeCursor>[1]) : null };
+    const result: ListResult = { items: page.items, nextCursor: page.hasMore && last ? encodeCursor(norm.sort, last) : null };
     if (page.total !== undefined) result.total = page.total;
     return result;
   }
 
   async aggregate(formId: string, query: unknown): Promise<AggregateResult> {
     const { compiled } = await this.forms.published(formId);
-    const norm = normalizeAggregate(query as Parameters<typeof normalizeAggregate>[0], compiled.definition, { now: new Date() });
+    const norm = normalizeAggregate(query, compiled.definition, { now: new Date() });
     return { rows: await this.store.records.aggregate(formId, norm) };
   }
 

@@ -166,6 +166,22 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         expect(await store.records.count(formId, { filter: { kind: 'true' } })).toBe(200);
       });
 
+      it('fails only the duplicate among concurrent inserts, leaving no gap in the serials', async () => {
+        const formId = uid('f');
+        await store.records.syncIndexes(formId, [{ key: 'code', unique: true }]);
+        const codes = ['a', 'b', 'c', 'b', 'd', 'e'];
+        const rs = codes.map((code) => record(formId, { code }));
+        const out = await Promise.allSettled(rs.map((r) => store.records.insert(r, created(r), [serial(formId)])));
+        expect(out.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+        const failed = out[3] as PromiseRejectedResult;
+        expect(isTrellisError(failed.reason) && failed.reason.code).toBe('UNIQUE_VIOLATION');
+        const nos = out.flatMap((o) => (o.status === 'fulfilled' ? [o.value.data.no] : [])).sort();
+        expect(nos).toEqual(['NO-0001', 'NO-0002', 'NO-0003', 'NO-0004', 'NO-0005']);
+        expect(await store.records.get(formId, rs[3]!.id)).toBeNull();
+        expect(await store.records.history(rs[3]!.id)).toEqual([]);
+        expect(await store.records.count(formId, { filter: { kind: 'true' } })).toBe(5);
+      });
+
       it('counters count from 1 per key', async () => {
         const key = `${uid('f')}:n:2026`;
         expect(await store.counters.peek(key)).toBe(0);

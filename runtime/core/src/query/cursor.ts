@@ -40,9 +40,9 @@ function scalarOf(v: unknown): Scalar {
  * The cursor after `record` for `sort`: base64url of JSON `[value…, id]`,
  * each value read from the system column or from `data[key]` (missing → null).
  */
-export function encodeCursor(sort: NormSort[], record: { id: string; data: RecordData } & Record<string, unknown>): string {
+export function encodeCursor(sort: NormSort[], record: { id: string; data: RecordData }): string {
   const values = sort.map(({ path }) => {
-    const source: Record<string, unknown> = path.source === 'system' ? record : (record.data ?? {});
+    const source: Record<string, unknown> = path.source === 'system' ? (record as unknown as Record<string, unknown>) : (record.data ?? {});
     const key = path.source === 'system' ? path.column : path.key;
     return scalarOf(Object.hasOwn(source, key) ? source[key] : undefined);
   });

@@ -1,5 +1,6 @@
 import { TrellisError, type Bucket, type NormAggregateQuery, type NormGroup, type NormMetric } from '@trellis/core';
 import { compileFilter, type SqlPart } from './compile-filter.js';
+import { HASH_AGG_FN, type HashAggSpec } from './hash-aggregate.js';
 import { valueExpr } from './sql-names.js';
 
 /** Group key of a bucketed date ("YYYY-MM-DD") or UTC datetime string; NULL stays NULL. */
@@ -43,4 +44,64 @@ export function compileAggregate(table: string, q: NormAggregateQuery): SqlPart 
     sql += ` GROUP BY ${ords} ORDER BY ${ords}`;
   }
   return { sql, params: where.params };
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const MONTH = /^\d{4}-\d{2}$/;
+
+/** ISO 8601 week "YYYY-Www" of a day "YYYY-MM-DD" (what strftime('%G-W%V') gives); null when not a day. */
+export function isoWeekOf(day: string): string | null {
+  if (!DAY.test(day)) return null;
+  const d = new Date(`${day}T00:00:00.000Z`);
+  if (Number.isNaN(d.getTime())) return null;
+  const weekday = (d.getUTCDay() + 6) % 7;
+  const thursday = new Date(d.getTime() + (3 - weekday) * 86_400_000);
+  const year = thursday.getUTCFullYear();
+  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / 86_400_000 / 7) + 1;
+  return `${String(year).padStart(4, '0')}-W${String(week).padStart(2, '0')}`;
+}
+
+// hash path: group by a cheap prefix of the date string in SQL, then bucket each distinct prefix once in JS
+function hashGroup(g: NormGroup): { expr: string; rekey: HashAggSpec['rekey'][number] } {
+  if (!g.bucket) return { expr: valueExpr(g.path), rekey: null };
+  groupExpr(g); // checks that the field takes a bucket
+  const x = valueExpr(g.path);
+  switch (g.bucket) {
+    case 'week':
+      return { expr: `substr(${x}, 1, 10)`, rekey: (k) => (typeof k === 'string' ? isoWeekOf(k) : null) };
+    case 'quarter':
+      return {
+        expr: `substr(${x}, 1, 7)`,
+        rekey: (k) => (typeof k === 'string' && MONTH.test(k) ? `${k.slice(0, 4)}-Q${Math.floor((Number(k.slice(5, 7)) + 2) / 3)}` : null),
+      };
+    default:
+      return { expr: bucketExpr(x, g.bucket), rekey: null };
+  }
+}
+
+/**
+ * SQL for the hash-grouping path (hash-aggregate.ts): one call of the
+ * aggregate over the filtered rows, passing group keys then each distinct
+ * metric expression once.
+ */
+export function compileHashAggregate(table: string, q: NormAggregateQuery): SqlPart & { spec: HashAggSpec } {
+  const where = compileFilter(q.filter);
+  const groups = q.groupBy.map(hashGroup);
+  const metricArgs: string[] = [];
+  const metrics: HashAggSpec['metrics'] = q.metrics.map((m) => {
+    if (m.op !== 'count' && !m.path) throw new TrellisError('INVALID_QUERY', `Metric ${m.op} needs a field`, { metric: m.alias });
+    if (!m.path) return { op: m.op, arg: null };
+    const expr = valueExpr(m.path);
+    let arg = metricArgs.indexOf(expr);
+    if (arg < 0) arg = metricArgs.push(expr) - 1;
+    return { op: m.op, arg };
+  });
+  const args = [...groups.map((g) => g.expr), ...metricArgs];
+  // an aggregate needs at least one argument to be called per row
+  if (args.length === 0) args.push('NULL');
+  return {
+    sql: `SELECT ${HASH_AGG_FN}(${args.join(', ')}) AS rows FROM ${table} WHERE ${where.sql}`,
+    params: where.params,
+    spec: { groups: q.groupBy.length, metrics, rekey: groups.map((g) => g.rekey) },
+  };
 }

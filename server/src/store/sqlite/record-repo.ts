@@ -1,6 +1,9 @@
-import { TrellisError, type AggregateRow, type NormAggregateQuery, type NormListQuery, type RecordData } from '@trellis/core';
+import { TrellisError, type AggregateRow, type NormAggregateQuery, type NormListQuery, type RecordData, type Scalar } from '@trellis/core';
 import type { HistoryEntry, RecordEntity, RecordRepo, SerialAllocation } from '../port.js';
-import { compileAggregate } from './compile-aggregate.js';
+import { compileAggregate, compileHashAggregate } from './compile-aggregate.js';
+import { finishHashAgg, withHashAggSpec } from './hash-aggregate.js';
+
+type HashAggRow = ReturnType<typeof finishHashAgg>[number];
 import { compileFilter, type SqlParam } from './compile-filter.js';
 import { compileAfter, compileOrderBy } from './compile-sort.js';
 import { nextCounter } from './counter-repo.js';
@@ -50,12 +53,47 @@ function historyParams(h: HistoryEntry): SqlParam[] {
   return [h.id, h.recordId, h.formId, h.action, h.by, h.at, h.version, JSON.stringify(h.changes)];
 }
 
+// SQLite's order: NULL, numbers, text by UTF-8 bytes (= code points; JS `<` compares UTF-16 units, which differs only past surrogates)
+const SURROGATE = /[\uD800-\uDFFF]/;
+function compareKey(a: string | number | null, b: string | number | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  if (typeof a === 'number') return typeof b === 'number' ? a - b : -1;
+  if (typeof b === 'number') return 1;
+  if (SURROGATE.test(a) || SURROGATE.test(b)) return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return a < b ? -1 : 1;
+}
+
+function compareKeys(a: HashAggRow[0], b: HashAggRow[0]): number {
+  for (let i = 0; i < a.length; i++) {
+    const c = compareKey(a[i] ?? null, b[i] ?? null);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
 function errorCode(e: unknown): string {
   return e instanceof Error && 'code' in e ? String(e.code) : '';
 }
 
+/**
+ * SQLite's GROUP BY sorts every row; it is fast only with no groups (one
+ * pass) or when it can walk an index of the one group field and needs
+ * nothing but the count. Everything else groups in a hash (hash-aggregate.ts).
+ */
+function sqlGroupingFits(table: string, q: NormAggregateQuery, tables: RecordTables): boolean {
+  if (q.groupBy.length === 0) return true;
+  if (q.groupBy.length > 1 || q.metrics.some((m) => m.op !== 'count' || m.path)) return false;
+  const g = q.groupBy[0]!;
+  return !g.bucket && g.path.source === 'data' && tables.isIndexed(table, g.path.key);
+}
+
+/** How aggregates group: `auto` picks per query; the others exist so tests can check both paths. */
+export type AggregateStrategy = 'auto' | 'sql' | 'hash';
+
 /** Records in one table per form, history in a shared table. */
-export function sqliteRecordRepo(db: SqliteDb, tables: RecordTables): RecordRepo {
+export function sqliteRecordRepo(db: SqliteDb, tables: RecordTables, grouping: AggregateStrategy = 'auto'): RecordRepo {
   // a unique index failure names its index; turn it into the field's error
   const translate = (e: unknown, table: string, recordId: string): unknown => {
     const code = errorCode(e);
@@ -67,6 +105,19 @@ export function sqliteRecordRepo(db: SqliteDb, tables: RecordTables): RecordRepo
     return e;
   };
 
+  const sqlAggregate = (table: string, q: NormAggregateQuery): HashAggRow[] => {
+    const { sql, params } = compileAggregate(table, q);
+    return db.all<Record<string, Scalar>>(sql, params).map((r) => [
+      q.groupBy.map((_, i) => r[`g${i}`] ?? null) as HashAggRow[0],
+      q.metrics.map((_, i) => r[`m${i}`] ?? null) as HashAggRow[1],
+    ]);
+  };
+  const hashAggregate = (table: string, q: NormAggregateQuery): HashAggRow[] => {
+    const { sql, params, spec } = compileHashAggregate(table, q);
+    const json = withHashAggSpec(spec, () => db.get<{ rows: string | null }>(sql, params)?.rows ?? null);
+    return finishHashAgg(json, spec).sort((a, b) => compareKeys(a[0], b[0]));
+  };
+
   return {
     async syncIndexes(formId, specs) {
       tables.sync(formId, specs);
@@ -76,7 +127,7 @@ export function sqliteRecordRepo(db: SqliteDb, tables: RecordTables): RecordRepo
       const table = tables.ensure(record.formId);
       const sql = `INSERT INTO ${table} (id, form_version, version, data, created_by, created_at, updated_at, status) VALUES (?, ?, ?, ${DATA_IN}, ?, ?, ?, ?)`;
       try {
-        return db.write(() => {
+        return await db.batchedWrite(() => {
           let data = record.data;
           let changes = history.changes;
           if (serials.length > 0) {
@@ -120,7 +171,7 @@ export function sqliteRecordRepo(db: SqliteDb, tables: RecordTables): RecordRepo
       const table = tables.ensure(next.formId);
       const sql = `UPDATE ${table} SET form_version = ?, version = ?, data = ${DATA_IN}, updated_at = ?, status = ? WHERE id = ? AND version = ? RETURNING ${COLS}`;
       try {
-        return db.write(() => {
+        return await db.batchedWrite(() => {
           const row = db.get<RecordRow>(sql, [next.formVersion, expectedVersion + 1, JSON.stringify(next.data), next.updatedAt, next.status, next.id, expectedVersion]);
           if (!row) {
             const cur = db.get<{ version: number }>(`SELECT version FROM ${table} WHERE id = ?`, [next.id]);
@@ -137,7 +188,7 @@ export function sqliteRecordRepo(db: SqliteDb, tables: RecordTables): RecordRepo
 
     async delete(formId, id, history) {
       const table = tables.ensure(formId);
-      return db.write(() => {
+      return db.batchedWrite(() => {
         if (db.run(`DELETE FROM ${table} WHERE id = ?`, [id]).changes === 0) return false;
         db.run(INSERT_HISTORY, historyParams(history));
         return true;
@@ -173,20 +224,18 @@ export function sqliteRecordRepo(db: SqliteDb, tables: RecordTables): RecordRepo
 
     async aggregate(formId, q: NormAggregateQuery) {
       const table = tables.ensure(formId);
-      const { sql, params } = compileAggregate(table, q);
-      const rows = db.all<Record<string, string | number | null>>(sql, params);
-      return rows.map((r): AggregateRow => {
+      const useSql = grouping === 'auto' ? sqlGroupingFits(table, q, tables) : grouping === 'sql';
+      const raw = useSql ? sqlAggregate(table, q) : hashAggregate(table, q);
+      return raw.map(([keys, vals]): AggregateRow => {
         const group: AggregateRow['group'] = {};
         q.groupBy.forEach((g, i) => {
-          const v = r[`g${i}`] ?? null;
+          const v = keys[i] ?? null;
           // JSON booleans come out of `->>` as 1/0
           group[g.alias] = g.path.storage === 'boolean' && v !== null && !g.bucket ? v === 1 : v;
         });
         const values: AggregateRow['values'] = {};
-        q.metrics.forEach((m, i) => {
-          // min/max of a date field is its string; AggregateRow types values as numbers (see store report)
-          values[m.alias] = (r[`m${i}`] ?? null) as number | null;
-        });
+        // min/max of a date field is its string; AggregateRow types values as numbers (see store report)
+        q.metrics.forEach((m, i) => { values[m.alias] = (vals[i] ?? null) as number | null; });
         return { group, values };
       });
     },

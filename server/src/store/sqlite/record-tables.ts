@@ -35,8 +35,8 @@ export function fieldOfIndex(message: string, table: string, keys: string[]): st
 /** Creates record tables on first use and keeps their field indexes. */
 export class RecordTables {
   private readonly ready = new Set<string>();
-  /** unique field keys per table, for naming the field of a violation */
-  private readonly uniqueKeys = new Map<string, string[]>();
+  /** indexed field keys per table: unique ones name the field of a violation, plain ones steer aggregates */
+  private readonly indexed = new Map<string, { unique: string[]; plain: string[] }>();
 
   constructor(private readonly db: SqliteDb) {}
 
@@ -58,22 +58,28 @@ export class RecordTables {
       CREATE INDEX IF NOT EXISTS ${table}__created ON ${table}(created_at, id);
     `);
     this.ready.add(table);
-    this.uniqueKeys.set(table, this.readUniqueKeys(table));
+    this.indexed.set(table, this.readIndexed(table));
     return table;
   }
 
   uniqueFields(table: string): string[] {
-    return this.uniqueKeys.get(table) ?? [];
+    return this.indexed.get(table)?.unique ?? [];
   }
 
-  private readUniqueKeys(table: string): string[] {
-    const rows = this.db.raw.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?").all(table) as { name: string; sql: string | null }[];
-    const keys: string[] = [];
-    for (const r of rows) {
-      const m = /^CREATE UNIQUE INDEX \S+ ON \S+\s*\(data->>'\$\.([A-Za-z0-9_]+)'\)/.exec(r.sql ?? '');
-      if (m) keys.push(m[1]!);
+  /** Whether `key` leads a plain or unique index of the table. */
+  isIndexed(table: string, key: string): boolean {
+    const ix = this.indexed.get(table);
+    return !!ix && (ix.plain.includes(key) || ix.unique.includes(key));
+  }
+
+  private readIndexed(table: string): { unique: string[]; plain: string[] } {
+    const sqls = this.db.raw.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").pluck().all(table) as string[];
+    const out = { unique: [] as string[], plain: [] as string[] };
+    for (const sql of sqls) {
+      const m = /^CREATE (UNIQUE )?INDEX [iu]x_\S+ ON \S+\s*\(data->>'\$\.([A-Za-z0-9_]+)'/.exec(sql);
+      if (m) (m[1] ? out.unique : out.plain).push(m[2]!);
     }
-    return keys;
+    return out;
   }
 
   /**
@@ -111,7 +117,7 @@ export class RecordTables {
       throw e;
     } finally {
       this.db.clearStatements();
-      this.uniqueKeys.set(table, this.readUniqueKeys(table));
+      this.indexed.set(table, this.readIndexed(table));
     }
   }
 
@@ -120,12 +126,12 @@ export class RecordTables {
     const table = recordTable(formId);
     this.db.raw.exec(`DROP TABLE IF EXISTS ${table}`);
     this.ready.delete(table);
-    this.uniqueKeys.delete(table);
+    this.indexed.delete(table);
   }
 
   /** Forgets what it knows (after a drop inside a transaction that may roll back). */
   reset(): void {
     this.ready.clear();
-    this.uniqueKeys.clear();
+    this.indexed.clear();
   }
 }

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStoreContract } from '../contract.js';
+import { CONTRACT_CASES, FIXTURE_FORM_ID, FIXTURE_RECORDS, closeEnough } from '../contract-fixtures.js';
 import type { Store } from '../port.js';
+import { isoWeekOf } from './compile-aggregate.js';
 import { compileFilter } from './compile-filter.js';
 import { compileOrderBy } from './compile-sort.js';
 import { MIGRATIONS, runMigrations } from './migrations.js';
@@ -31,6 +33,27 @@ runStoreContract('sqlite', () => open(path.join(dir, `nested/db-${n++}.sqlite`))
 });
 
 describe('sqlite store specifics', () => {
+  for (const strategy of ['sql', 'hash'] as const) {
+    it(`answers every fixture aggregate with ${strategy} grouping`, async () => {
+      const store = await createSqliteStore({ file: ':memory:', aggregate: strategy });
+      try {
+        for (const r of FIXTURE_RECORDS) {
+          await store.records.insert(r, { id: `h${r.id}`, recordId: r.id, formId: r.formId, action: 'create', by: null, at: r.createdAt, version: 1, changes: [] }, []);
+        }
+        for (const c of CONTRACT_CASES) {
+          if (c.kind !== 'aggregate') continue;
+          const rows = await store.records.aggregate(FIXTURE_FORM_ID, c.query);
+          expect(rows.map((r) => r.group), c.name).toEqual(c.expectRows.map((r) => r.group));
+          rows.forEach((row, i) => {
+            for (const [k, v] of Object.entries(c.expectRows[i]!.values)) expect(closeEnough(row.values[k], v), `${c.name} ${k}`).toBe(true);
+          });
+        }
+      } finally {
+        await store.close();
+      }
+    });
+  }
+
   it('uses the expression index for an equality filter in the default order', async () => {
     const file = path.join(dir, 'plan.sqlite');
     const store = await createSqliteStore({ file });
@@ -45,6 +68,20 @@ describe('sqlite store specifics', () => {
       const text = plan.map((p) => p.detail).join('\n');
       expect(text).toMatch(/USING (COVERING )?INDEX ix_/);
       expect(text).not.toMatch(/TEMP B-TREE/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('buckets ISO weeks in JS exactly as strftime %G-W%V does', () => {
+    const db = new SqliteDb(':memory:');
+    try {
+      const days: string[] = [];
+      for (let t = Date.UTC(1999, 0, 1); t <= Date.UTC(2031, 11, 31); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+      const sql = db.raw.prepare("SELECT value AS d, strftime('%G-W%V', value) AS w FROM json_each(?)").all(JSON.stringify(days)) as { d: string; w: string }[];
+      expect(sql.filter((r) => isoWeekOf(r.d) !== r.w)).toEqual([]);
+      expect(isoWeekOf('2025-13-01')).toBeNull();
+      expect(isoWeekOf('not a day')).toBeNull();
     } finally {
       db.close();
     }

@@ -4,12 +4,14 @@ import { sqliteCounterRepo } from './counter-repo.js';
 import { sqliteFormRepo } from './form-repo.js';
 import { runMigrations } from './migrations.js';
 import { RecordTables } from './record-tables.js';
-import { sqliteRecordRepo } from './record-repo.js';
+import { sqliteRecordRepo, type AggregateStrategy } from './record-repo.js';
 import { SqliteDb } from './sqlite-db.js';
 
 export interface SqliteStoreOptions {
   /** database file (its folder is created when missing), or ":memory:" */
   file: string;
+  /** grouping strategy of aggregates; tests force each path, everything else keeps `auto` */
+  aggregate?: AggregateStrategy;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     kind: 'sqlite',
     apps: sqliteAppRepo(db, tables),
     forms: sqliteFormRepo(db),
-    records: sqliteRecordRepo(db, tables),
+    records: sqliteRecordRepo(db, tables, options.aggregate),
     counters: sqliteCounterRepo(db),
     async migrate() {
       runMigrations(db);
