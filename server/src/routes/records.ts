@@ -60,7 +60,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/forms/:formId/aggregate', {
     schema: {
       tags: ['records'], summary: 'Group and aggregate records', params: FormParams, body: AggregateQuerySchema,
-      response: { 200: Type.Object({ rows: Type.Array(Type.Object({ group: Type.Record(Type.String(), Type.Unknown()), values: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()])) })) }), ...errorReplies(400, 404, 409) },
+      response: { 200: Type.Object({ rows: Type.Array(Type.Object({ group: Type.Record(Type.String(), Type.Unknown()), values: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Null()])) })) }), ...errorReplies(400, 404, 409) },
     },
   }, async (request) => app.records.aggregate(request.params.formId, request.body));
 

@@ -120,6 +120,8 @@ export interface RecordRepo {
   syncIndexes(formId: string, specs: IndexSpec[]): Promise<void>;
   /** inserts the record and its history entry atomically, filling serial fields first; UNIQUE_VIOLATION names the field */
   insert(record: RecordEntity, history: HistoryEntry, serials: SerialAllocation[]): Promise<RecordEntity>;
+  /** inserts many records of one form (an import, a seed) all or nothing in one transaction where the database has them; serials as in `insert` */
+  insertMany(formId: string, items: { record: RecordEntity; history: HistoryEntry; serials: SerialAllocation[] }[]): Promise<RecordEntity[]>;
   get(formId: string, id: string): Promise<RecordEntity | null>;
   /** ids among `ids` that exist in the form */
   existing(formId: string, ids: string[]): Promise<string[]>;

@@ -100,7 +100,8 @@ export type AggregateQuery = {
 
 export interface AggregateRow {
   group: Record<string, string | number | boolean | null>;
-  values: Record<string, number | null>;
+  /** numbers; min and max of date and datetime fields are their strings */
+  values: Record<string, number | string | null>;
 }
 export interface AggregateResult {
   rows: AggregateRow[];

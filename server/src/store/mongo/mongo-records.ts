@@ -1,5 +1,5 @@
 import { TrellisError, type AggregateRow, type NormAggregateQuery, type NormListQuery } from '@trellis/core';
-import type { ClientSession, Filter, IndexDescription } from 'mongodb';
+import type { ClientSession, Collection, Filter, IndexDescription } from 'mongodb';
 import type { HistoryEntry, IndexSpec, ListPage, RecordEntity, RecordRepo, SerialAllocation } from '../port.js';
 import { compileAggregate } from './compile-aggregate.js';
 import { compileFilter } from './compile-filter.js';
@@ -62,6 +62,41 @@ function ids(values: string[]): string[] {
   return [...new Set(values.map((v) => literal(v)).filter((v): v is string => typeof v === 'string'))];
 }
 
+/** One record with its serials and history entry, in `session` when the server has transactions. */
+async function insertOne(
+  c: Collections, collection: Collection<RecordDoc>, record: RecordEntity, history: HistoryEntry,
+  serials: SerialAllocation[], session: ClientSession | undefined,
+): Promise<RecordEntity> {
+  const data = { ...record.data };
+  let changes = history.changes;
+  const taken: { counter: string; n: number }[] = [];
+  try {
+    for (const s of serials) {
+      assertSafeDataKey(s.field);
+      const n = await nextCounter(c, s.counter, session);
+      taken.push({ counter: s.counter, n });
+      const value = s.render(n);
+      data[s.field] = value;
+      changes = [...changes.filter((ch) => ch.field !== s.field), { field: s.field, from: null, to: value }];
+    }
+    const stored = { ...record, data };
+    try {
+      await collection.insertOne(toRecordDoc(stored), { session });
+    } catch (e) {
+      rethrowDuplicate(e, 'Record');
+    }
+    await c.history.insertOne(toHistoryDoc({ ...history, changes }), { session });
+    return stored;
+  } catch (e) {
+    if (!session) {
+      for (const t of taken.reverse()) {
+        await c.counters.updateOne({ _id: { $eq: t.counter }, value: { $eq: t.n } }, { $inc: { value: -1 } }).catch(() => undefined);
+      }
+    }
+    throw e;
+  }
+}
+
 export function createRecordRepo(c: Collections, atomic: RunAtomic): RecordRepo {
   const records = c.records;
 
@@ -99,35 +134,16 @@ export function createRecordRepo(c: Collections, atomic: RunAtomic): RecordRepo 
       // commit together, so a failed insert leaves no gap. On a standalone server they run one after
       // another: a failed insert hands its numbers back when no later number was taken meanwhile,
       // else it leaves a gap; a crash between the record and its history loses that history entry.
+      return atomic((session) => insertOne(c, collection, record, history, serials, session));
+    },
+
+    async insertMany(formId, items) {
+      const collection = await records.ready(formId);
+      // all or nothing with transactions; one after another on a standalone server
       return atomic(async (session) => {
-        const data = { ...record.data };
-        let changes = history.changes;
-        const taken: { counter: string; n: number }[] = [];
-        try {
-          for (const s of serials) {
-            assertSafeDataKey(s.field);
-            const n = await nextCounter(c, s.counter, session);
-            taken.push({ counter: s.counter, n });
-            const value = s.render(n);
-            data[s.field] = value;
-            changes = [...changes.filter((ch) => ch.field !== s.field), { field: s.field, from: null, to: value }];
-          }
-          const stored = { ...record, data };
-          try {
-            await collection.insertOne(toRecordDoc(stored), { session });
-          } catch (e) {
-            rethrowDuplicate(e, 'Record');
-          }
-          await c.history.insertOne(toHistoryDoc({ ...history, changes }), { session });
-          return stored;
-        } catch (e) {
-          if (!session) {
-            for (const t of taken.reverse()) {
-              await c.counters.updateOne({ _id: { $eq: t.counter }, value: { $eq: t.n } }, { $inc: { value: -1 } }).catch(() => undefined);
-            }
-          }
-          throw e;
-        }
+        const out: RecordEntity[] = [];
+        for (const { record, history, serials } of items) out.push(await insertOne(c, collection, record, history, serials, session));
+        return out;
       });
     },
 

@@ -64,7 +64,8 @@ function merge(into: Acc, from: Acc, op: MetricOp): void {
  * (see the store report).
  */
 export function registerHashAggregate(db: Database.Database): void {
-  db.aggregate(HASH_AGG_FN, {
+  // @types/better-sqlite3 types `step` as (state, state); with varargs it receives the row's values
+  const options = {
     varargs: true,
     start: (): State => ({ spec: current!, groups: new Map() }),
     step: (state: State, ...args: Key[]): void => {
@@ -83,7 +84,8 @@ export function registerHashAggregate(db: Database.Database): void {
       }
     },
     result: (state: State): string => JSON.stringify([...state.groups.values()].map((grp) => [grp.keys, grp.accs])),
-  });
+  };
+  db.aggregate(HASH_AGG_FN, options as unknown as Database.RegistrationOptions & Parameters<Database.Database['aggregate']>[1]);
 }
 
 /** Runs `fn` (which executes the aggregate statement) with `spec` as the spec of the aggregate. */

@@ -118,6 +118,25 @@ export function sqliteRecordRepo(db: SqliteDb, tables: RecordTables, grouping: A
     return finishHashAgg(json, spec).sort((a, b) => compareKeys(a[0], b[0]));
   };
 
+  const insertRow = (table: string, record: RecordEntity, history: HistoryEntry, serials: SerialAllocation[]): RecordEntity => {
+    let data = record.data;
+    let changes = history.changes;
+    if (serials.length > 0) {
+      data = { ...data };
+      for (const s of serials) {
+        const value = s.render(nextCounter(db, s.counter));
+        data[s.field] = value;
+        changes = [...changes.filter((c) => c.field !== s.field), { field: s.field, from: null, to: value }];
+      }
+    }
+    db.run(
+      `INSERT INTO ${table} (id, form_version, version, data, created_by, created_at, updated_at, status) VALUES (?, ?, ?, ${DATA_IN}, ?, ?, ?, ?)`,
+      [record.id, record.formVersion, record.version, JSON.stringify(data), record.createdBy, record.createdAt, record.updatedAt, record.status],
+    );
+    db.run(INSERT_HISTORY, historyParams({ ...history, changes }));
+    return { ...record, data };
+  };
+
   return {
     async syncIndexes(formId, specs) {
       tables.sync(formId, specs);
@@ -125,25 +144,23 @@ export function sqliteRecordRepo(db: SqliteDb, tables: RecordTables, grouping: A
 
     async insert(record, history, serials: SerialAllocation[]) {
       const table = tables.ensure(record.formId);
-      const sql = `INSERT INTO ${table} (id, form_version, version, data, created_by, created_at, updated_at, status) VALUES (?, ?, ?, ${DATA_IN}, ?, ?, ?, ?)`;
       try {
-        return await db.batchedWrite(() => {
-          let data = record.data;
-          let changes = history.changes;
-          if (serials.length > 0) {
-            data = { ...data };
-            for (const s of serials) {
-              const value = s.render(nextCounter(db, s.counter));
-              data[s.field] = value;
-              changes = [...changes.filter((c) => c.field !== s.field), { field: s.field, from: null, to: value }];
-            }
-          }
-          db.run(sql, [record.id, record.formVersion, record.version, JSON.stringify(data), record.createdBy, record.createdAt, record.updatedAt, record.status]);
-          db.run(INSERT_HISTORY, historyParams({ ...history, changes }));
-          return { ...record, data };
-        });
+        return await db.batchedWrite(() => insertRow(table, record, history, serials));
       } catch (e) {
         throw translate(e, table, record.id);
+      }
+    },
+
+    async insertMany(formId, items) {
+      const table = tables.ensure(formId);
+      let current = '';
+      try {
+        return db.write(() => items.map(({ record, history, serials }) => {
+          current = record.id;
+          return insertRow(table, record, history, serials);
+        }));
+      } catch (e) {
+        throw translate(e, table, current);
       }
     },
 
