@@ -110,8 +110,8 @@ describe('admin builds a purchase-request app and employees submit requests', ()
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const url = `/api/forms/${formId}/records?filter=${filter}&sort=-amount&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const page = await h.call('GET', url);
+      const url: string = `/api/forms/${formId}/records?filter=${filter}&sort=-amount&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page: { status: number; body: any } = await h.call('GET', url);
       expect(page.status).toBe(200);
       seen.push(...page.body.items.map((r: { data: { amount: number } }) => r.data.amount));
       cursor = page.body.nextCursor;

@@ -24,7 +24,7 @@ describe('data survives a restart and a crash of the real server', () => {
     const sup = (await http(base, 'POST', `/api/forms/${supId}/records`, { data: { name: 'Acme', city: 'Hangzhou' } })).body;
     const formId = (await http(base, 'POST', `/api/apps/${appId}/forms`, purchaseRequestForm(supId))).body.id;
     expect((await http(base, 'POST', `/api/forms/${formId}/publish`)).status).toBe(200);
-    const created = [];
+    const created: any[] = [];
     for (let i = 0; i < 5; i++) {
       const r = await http(base, 'POST', `/api/forms/${formId}/records`, { data: { title: `R${i}`, amount: i, supplier: sup.id, lines: [{ sku: 'A', qty: 1, price: i }] } });
       expect(r.status).toBe(201);

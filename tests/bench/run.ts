@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { createSqliteStore } from '@trellis/server/store/sqlite/sqlite-store';
-import type { RecordEntity } from '@trellis/server/store/port';
+import type { HistoryEntry, RecordEntity, SerialAllocation } from '@trellis/server/store/port';
 import { benchForm, DEPARTMENTS, makeRecordData, rng } from './generator.js';
 import { freePort, http, ROOT, startServerProcess, type ServerProcess } from '../support/process.js';
 
@@ -69,12 +69,17 @@ async function seed(dataDir: string, formId: string, from: number, total: number
   const span = Date.parse('2026-11-01T00:00:00Z') - start;
   const t0 = Date.now();
   for (let n = from; n < total; ) {
-    const batch: RecordEntity[] = [];
+    const batch: { record: RecordEntity; history: HistoryEntry; serials: SerialAllocation[] }[] = [];
     for (let j = 0; j < 10_000 && n < total; j++, n++) {
       const at = new Date(start + Math.floor((n / 1_000_000) * span)).toISOString();
       const data = makeRecordData(next);
       data.total = Math.round((data.qty as number) * (data.price as number) * 100) / 100;
-      batch.push({ id: `seed${String(n).padStart(9, '0')}`, formId, formVersion: 1, version: 1, data, createdBy: null, createdAt: at, updatedAt: at, status: 'active' });
+      const id = `seed${String(n).padStart(9, '0')}`;
+      batch.push({
+        record: { id, formId, formVersion: 1, version: 1, data, createdBy: null, createdAt: at, updatedAt: at, status: 'active' },
+        history: { id: `h${id}`, recordId: id, formId, action: 'create', by: null, at, version: 1, changes: [] },
+        serials: [],
+      });
     }
     await store.records.insertMany(formId, batch);
   }
@@ -92,11 +97,11 @@ async function readBenches(server: ServerProcess, formId: string, size: string):
   record(`list page of 50, filter dept (indexed), sort -createdAt, ${size} records`, list, server.child, 'p99 < 20 ms (at 1M)');
 
   const agg = JSON.stringify({ groupBy: [{ field: 'dept' }], metrics: [{ op: 'count' }, { op: 'sum', field: 'amount' }, { op: 'avg', field: 'total' }] });
-  const aggRes = await cannon({ url: server.url, connections: 1, duration: undefined, amount: 10, method: 'POST', path: `/api/forms/${formId}/aggregate`, headers: { 'content-type': 'application/json' }, body: agg });
+  const aggRes = await cannon({ url: `${server.url}/api/forms/${formId}/aggregate`, connections: 1, amount: 10, method: 'POST', headers: { 'content-type': 'application/json' }, body: agg });
   record(`aggregate: group by dept, count+sum+avg, ${size} records`, aggRes, server.child, '< 500 ms (at 1M)');
 
   const monthly = JSON.stringify({ groupBy: [{ field: 'createdAt', bucket: 'month' }], metrics: [{ op: 'count' }, { op: 'sum', field: 'amount' }] });
-  const monRes = await cannon({ url: server.url, connections: 1, duration: undefined, amount: 10, method: 'POST', path: `/api/forms/${formId}/aggregate`, headers: { 'content-type': 'application/json' }, body: monthly });
+  const monRes = await cannon({ url: `${server.url}/api/forms/${formId}/aggregate`, connections: 1, amount: 10, method: 'POST', headers: { 'content-type': 'application/json' }, body: monthly });
   record(`aggregate: group by month of createdAt, ${size} records`, monRes, server.child, '< 500 ms (at 1M)');
 }
 

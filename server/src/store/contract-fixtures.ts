@@ -626,7 +626,7 @@ export const CONTRACT_CASES: ContractCase[] = [
 ];
 
 /** Numbers equal within float noise (sums may add in another order). */
-export function closeEnough(a: number | null | undefined, b: number | null | undefined): boolean {
-  if (a === null || a === undefined || b === null || b === undefined) return a === b;
+export function closeEnough(a: number | string | null | undefined, b: number | string | null | undefined): boolean {
+  if (typeof a !== 'number' || typeof b !== 'number') return a === b;
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
