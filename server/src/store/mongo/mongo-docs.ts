@@ -1,7 +1,7 @@
 import { TrellisError, type AppInput, type RecordData } from '@trellis/core';
 import type { ClientSession, Collection, Db, ObjectId } from 'mongodb';
 import type { HistoryEntry, RecordEntity } from '../port.js';
-import { formCollections, type FormCollections } from './mongo-form-collections.js';
+import { formCollections, type FormCollections, type RecordDoc } from './mongo-form-collections.js';
 
 /** Documents as stored. Ids are the entities' string ids, kept in `_id`. */
 export interface AppDoc extends AppInput {
@@ -38,7 +38,7 @@ export interface FormVersionDoc {
 }
 
 /** A record in its form's collection `records_<formId>`: the form is the collection, so it is not stored again. */
-export type RecordDoc = Omit<RecordEntity, 'id' | 'formId'> & { _id: string };
+export type { RecordDoc } from './mongo-form-collections.js';
 export type HistoryDoc = Omit<HistoryEntry, 'id'> & { hid: string };
 
 export interface CounterDoc {

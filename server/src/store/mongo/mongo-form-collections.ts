@@ -1,6 +1,9 @@
 import { TrellisError } from '@trellis/core';
 import type { Collection, Db, IndexDescription } from 'mongodb';
-import type { RecordDoc } from './mongo-docs.js';
+import type { RecordEntity } from '../port.js';
+
+/** A record as stored in its form's collection: the id is `_id`, the form is the collection. */
+export type RecordDoc = Omit<RecordEntity, 'id' | 'formId'> & { _id: string };
 
 // Characters MongoDB accepts in a collection name without escaping; the store's own ids are base32.
 const FORM_ID = /^[A-Za-z0-9_-]{1,64}$/;
