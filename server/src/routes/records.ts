@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AggregateQuerySchema, ListQuerySchema, TrellisError, type ListQuery } from '@trellis/core';
-import { errorReplies, FormParams, RecordIdParams, RecordInputSchema, RecordParams, RecordPatchSchema } from '../http/schemas.js';
+import { errorReplies, FormParams, RECORD_REPLY, RecordIdParams, RecordInputSchema, RecordParams, RecordPatchSchema } from '../http/schemas.js';
 
 
 const ListReply = Type.Object({
@@ -37,10 +37,12 @@ function parseSort(text: string): unknown {
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/forms/:formId/records', {
+    ...RECORD_REPLY,
     schema: { tags: ['records'], summary: 'Submit a record', params: FormParams, body: RecordInputSchema, response: { 201: Type.Ref('Record'), ...errorReplies(400, 404, 409, 422) } },
   }, async (request, reply) => reply.status(201).send(await app.records.create(request.params.formId, request.body.data, request.actor)));
 
   app.get('/api/forms/:formId/records', {
+    ...RECORD_REPLY,
     schema: { tags: ['records'], summary: 'List records (filter, sort, cursor page)', params: FormParams, querystring: ListQueryString, response: { 200: ListReply, ...errorReplies(400, 404, 409) } },
   }, async (request) => {
     const q = request.query;
@@ -54,6 +56,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/api/forms/:formId/records/query', {
+    ...RECORD_REPLY,
     schema: { tags: ['records'], summary: 'List records with the query in the body', params: FormParams, body: ListQuerySchema, response: { 200: ListReply, ...errorReplies(400, 404, 409) } },
   }, async (request) => app.records.list(request.params.formId, request.body as ListQuery));
 
@@ -65,10 +68,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => app.records.aggregate(request.params.formId, request.body));
 
   app.get('/api/forms/:formId/records/:recordId', {
+    ...RECORD_REPLY,
     schema: { tags: ['records'], summary: 'Get a record', params: RecordParams, response: { 200: Type.Ref('Record'), ...errorReplies(404) } },
   }, async (request) => app.records.get(request.params.formId, request.params.recordId));
 
   app.patch('/api/forms/:formId/records/:recordId', {
+    ...RECORD_REPLY,
     schema: { tags: ['records'], summary: 'Change a record (send the version you read)', params: RecordParams, body: RecordPatchSchema, response: { 200: Type.Ref('Record'), ...errorReplies(400, 404, 409, 422) } },
   }, async (request) => app.records.update(request.params.formId, request.params.recordId, request.body.data, request.body.version, request.actor));
 

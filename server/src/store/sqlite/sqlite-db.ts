@@ -29,7 +29,9 @@ export class SqliteDb {
     this.raw.pragma('foreign_keys = ON');
     this.raw.pragma('busy_timeout = 5000');
     this.raw.pragma('cache_size = -65536'); // 64 MiB page cache
-    this.raw.pragma('mmap_size = 1073741824');
+    // No memory map: a full scan of a large form would map the whole file into the process
+    // (1M records: RSS 880 MB). Reads go through the page cache above and the OS cache instead.
+    this.raw.pragma('mmap_size = 0');
     registerHashAggregate(this.raw);
     this.runner = this.raw.transaction((fn: () => unknown) => fn());
   }
@@ -88,6 +90,20 @@ export class SqliteDb {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
+    // Fast path: the whole batch in one transaction, no savepoints (they cost a quarter of
+    // insert throughput). Any failure rolls the batch back, and the slow path then runs each
+    // job again in a savepoint of its own, so a failing job is undone alone. Jobs are
+    // functions of the database state, so running them again gives the same writes.
+    let values: unknown[] | null = null;
+    try {
+      values = this.write(() => batch.map((job) => job.fn()));
+    } catch {
+      values = null;
+    }
+    if (values) {
+      batch.forEach((job, i) => job.resolve(values[i]));
+      return;
+    }
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
       this.write(() => {
