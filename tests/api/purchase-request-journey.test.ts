@@ -190,3 +190,26 @@ describe('admin builds a purchase-request app and employees submit requests', ()
     expect(t.body.items.at(-1).action).toBe('delete');
   });
 });
+
+describe('an admin deletes an app', () => {
+  it('takes its forms and records with it, at once', async () => {
+    const h = await startHarness();
+    try {
+      const appId = (await h.call('POST', '/api/apps', { name: 'Short-lived' })).body.id;
+      const formId = (await h.call('POST', `/api/apps/${appId}/forms`, supplierForm)).body.id;
+      await h.call('POST', `/api/forms/${formId}/publish`);
+      const rec = await h.call('POST', `/api/forms/${formId}/records`, { data: { name: 'Acme' } });
+      expect(rec.status).toBe(201);
+      expect((await h.call('PATCH', `/api/apps/${appId}`, { name: 'Renamed', version: 1 })).body.version).toBe(2);
+      expect((await h.call('PATCH', `/api/apps/${appId}`, { name: 'Stale', version: 1 })).status).toBe(409);
+      expect((await h.call('DELETE', `/api/apps/${appId}`)).status).toBe(204);
+      expect((await h.call('GET', `/api/apps/${appId}`)).status).toBe(404);
+      expect((await h.call('GET', `/api/forms/${formId}`)).status).toBe(404);
+      expect((await h.call('POST', `/api/forms/${formId}/records`, { data: { name: 'Late' } })).status).toBe(404);
+      expect((await h.call('GET', `/api/forms/${formId}/records/${rec.body.id}`)).status).toBe(404);
+      expect((await h.call('GET', '/api/apps')).body.items).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});

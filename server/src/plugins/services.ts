@@ -15,7 +15,7 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     const forms = new FormService(app.store);
-    app.decorate('apps', new AppService(app.store));
+    app.decorate('apps', new AppService(app.store, forms));
     app.decorate('forms', forms);
     app.decorate('records', new RecordService(app.store, forms));
   },

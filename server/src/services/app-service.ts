@@ -2,12 +2,16 @@ import type { AppInput, AppPatch } from '@trellis/core';
 import { notFound } from '../http/errors.js';
 import type { Actor } from '../plugins/actor.js';
 import type { AppEntity, Store } from '../store/port.js';
+import type { FormService } from './form-service.js';
 import { newId } from './ids.js';
 
 const WORKSPACE = 'default';
 
 export class AppService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly forms: FormService,
+  ) {}
 
   async create(input: AppInput, actor: Actor | null): Promise<AppEntity> {
     const now = new Date().toISOString();
@@ -34,5 +38,6 @@ export class AppService {
 
   async delete(appId: string): Promise<void> {
     if (!(await this.store.apps.delete(appId))) throw notFound('App', appId);
+    this.forms.forgetApp(appId);
   }
 }

@@ -22,6 +22,11 @@ export class FormService {
 
   constructor(private readonly store: Store) {}
 
+  /** Drops cached published versions of an app's forms (the app was deleted). */
+  forgetApp(appId: string): void {
+    for (const [formId, hit] of this.current) if (hit.published.form.appId === appId) this.current.delete(formId);
+  }
+
   async create(appId: string, definition: FormDefinition): Promise<FormEntity> {
     if (!(await this.store.apps.get(appId))) throw notFound('App', appId);
     assertFormDefinition(definition);
