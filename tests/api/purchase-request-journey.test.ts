@@ -140,6 +140,26 @@ describe('admin builds a purchase-request app and employees submit requests', ()
     expect(monthly.body.rows[0].values.n).toBe(25);
   });
 
+  it('filters on relative dates such as "this month"', async () => {
+    const thisMonth = await h.call('POST', `/api/forms/${formId}/records/query`, { filter: { field: 'createdAt', op: 'eq', value: { relative: 'thisMonth' } }, count: true, limit: 1 });
+    expect(thisMonth.status).toBe(200);
+    expect(thisMonth.body.total).toBe(25);
+    const lastYear = await h.call('POST', `/api/forms/${formId}/records/query`, { filter: { field: 'createdAt', op: 'eq', value: { relative: 'lastYear' } }, count: true, limit: 1 });
+    expect(lastYear.body.total).toBe(0);
+    const needBy = await h.call('POST', `/api/forms/${formId}/records/query`, { filter: { field: 'needBy', op: 'between', value: ['2026-12-01', '2026-12-31'] }, count: true });
+    expect(needBy.body.total).toBe(1);
+  });
+
+  it('many employees submitting at once get serial numbers without gaps or duplicates', async () => {
+    const before = (await h.call('GET', `/api/forms/${formId}/records?count=true&limit=1`)).body.total as number;
+    const replies = await Promise.all(Array.from({ length: 60 }, (_, i) => h.call('POST', `/api/forms/${formId}/records`, { data: { title: `Rush ${i}`, amount: i } })));
+    expect(replies.every((r) => r.status === 201)).toBe(true);
+    const numbers = replies.map((r) => Number(String(r.body.data.no).slice(-4))).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 60 }, (_, i) => before + 1 + i));
+    // they are removed again so the figures below stay as they were
+    for (const r of replies) expect((await h.call('DELETE', `/api/forms/${formId}/records/${r.body.id}`)).status).toBe(204);
+  });
+
   it('a manager edits a request and reads its change history; a stale edit is refused', async () => {
     const list = await h.call('GET', `/api/forms/${formId}/records?sort=createdAt&limit=1`);
     const rec = list.body.items[0];
