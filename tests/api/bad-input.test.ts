@@ -98,6 +98,12 @@ describe('bad input is refused cleanly and changes nothing', () => {
     expect((await h.call('GET', `/api/apps/${appId}/forms`)).body.items).toHaveLength(2);
   });
 
+  it('a validation pattern that could backtrack without end is refused', async () => {
+    const r = await h.call('POST', `/api/apps/${appId}/forms`, { name: 'ReDoS', fields: [{ key: 'code', type: 'text', label: 'Code', pattern: '^(a+)+$' }] });
+    expect(r.status).toBe(422);
+    expect(r.body.error.details.problems[0].message).toContain('pattern');
+  });
+
   it('colliding and reserved field keys are refused', async () => {
     const collide = await h.call('POST', `/api/apps/${appId}/forms`, { name: 'C', fields: [{ key: 'a', type: 'text', label: 'A' }, { key: 'a', type: 'number', label: 'A2' }] });
     expect(collide.status).toBe(422);

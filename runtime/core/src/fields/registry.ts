@@ -1,6 +1,7 @@
 import { TrellisError, type Message } from '../errors.js';
 import { checkSerialPattern } from '../engine/serial.js';
 import { fieldMessage } from '../engine/field-messages.js';
+import { regexRisk } from '../engine/safe-regex.js';
 import { FIELD_TYPES, type FieldType } from '../schema/field-type.js';
 import type { Field, SubField } from '../schema/form.js';
 import { fieldFacts, type FieldFacts } from './field-facts.js';
@@ -194,10 +195,11 @@ function patternChecks(field: AnyField): string[] {
   if (field.pattern === undefined) return [];
   try {
     new RegExp(field.pattern, 'u');
-    return [];
   } catch {
     return [`pattern is not a valid regular expression: ${field.pattern}`];
   }
+  const risk = regexRisk(field.pattern);
+  return risk ? [`pattern ${field.pattern} could take very long on some values: ${risk}`] : [];
 }
 
 function optionChecks(field: AnyField): string[] {
