@@ -64,6 +64,13 @@ describe('bad input is refused cleanly and changes nothing', () => {
     expect(await count()).toBe(1);
   });
 
+  it('a filter nested 10,000 deep is a 400', async () => {
+    const deep = '{"not":'.repeat(10_000) + '{"field":"amount","op":"gt","value":1}' + '}'.repeat(10_000);
+    const r = await h.call('POST', `/api/forms/${formId}/records/query`, `{"filter":${deep}}`);
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('INVALID_QUERY');
+  });
+
   it('a filter with an unknown operator or field is a 400', async () => {
     const op = await h.call('POST', `/api/forms/${formId}/records/query`, { filter: { field: 'amount', op: 'regex', value: '.*' } });
     expect(op.status).toBe(400);

@@ -15,6 +15,10 @@ export type RelativeDate = (typeof RELATIVE_DATES)[number];
 export const SYSTEM_FIELDS = ['id', 'createdAt', 'updatedAt', 'createdBy', 'status', 'formVersion'] as const;
 export type SystemField = (typeof SYSTEM_FIELDS)[number];
 
+const FILTER_DESCRIPTION =
+  'Filter tree: {"and": [f, …]}, {"or": [f, …]}, {"not": f} or {"field", "op", "value"}; ops: ' +
+  `${FILTER_OPS.join(', ')}; a date value may be {"relative": "thisMonth"}. At most 8 levels and 200 conditions.`;
+
 export const FilterConditionSchema = Type.Object(
   {
     field: Type.String({ minLength: 1, maxLength: 64 }),
@@ -51,7 +55,7 @@ export const DEFAULT_PAGE = 50;
 
 export const ListQuerySchema = Type.Object(
   {
-    filter: Type.Optional(Type.Unknown()),
+    filter: Type.Optional(Type.Unknown({ description: FILTER_DESCRIPTION })),
     sort: Type.Optional(SortSchema),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE })),
     cursor: Type.Optional(Type.Union([Type.String({ maxLength: 4000 }), Type.Null()])),
@@ -68,7 +72,7 @@ export type MetricOp = (typeof METRIC_OPS)[number];
 
 export const AggregateQuerySchema = Type.Object(
   {
-    filter: Type.Optional(Type.Unknown()),
+    filter: Type.Optional(Type.Unknown({ description: FILTER_DESCRIPTION })),
     groupBy: Type.Optional(
       Type.Array(
         Type.Object(
