@@ -187,6 +187,27 @@ describe('admin builds a purchase-request app and employees submit requests', ()
     expect(r.body.error).toMatchObject({ code: 'UNIQUE_VIOLATION', details: { field: 'name' } });
   });
 
+  it('making a field unique over duplicate data fails the publish and changes nothing', async () => {
+    await h.call('POST', `/api/forms/${supplierFormId}/records`, { data: { name: 'Initech', city: 'Shanghai' } });
+    const form = await h.call('GET', `/api/forms/${supplierFormId}`);
+    const draft = { ...form.body.draft, fields: form.body.draft.fields.map((f: { key: string }) => (f.key === 'city' ? { ...f, unique: true } : f)) };
+    expect((await h.call('PUT', `/api/forms/${supplierFormId}`, draft, { 'if-match': String(form.body.version) })).status).toBe(200);
+    const pub = await h.call('POST', `/api/forms/${supplierFormId}/publish`);
+    expect(pub.status).toBe(409);
+    expect(pub.body.error).toMatchObject({ code: 'UNIQUE_VIOLATION', details: { field: 'city' } });
+    expect((await h.call('GET', `/api/forms/${supplierFormId}`)).body.publishedVersion).toBe(1);
+    // the old version still takes records, duplicates of the city included
+    expect((await h.call('POST', `/api/forms/${supplierFormId}/records`, { data: { name: 'Hooli', city: 'Shanghai' } })).status).toBe(201);
+  });
+
+  it('a draft saved with a stale If-Match version is refused', async () => {
+    const form = await h.call('GET', `/api/forms/${supplierFormId}`);
+    expect((await h.call('PUT', `/api/forms/${supplierFormId}`, form.body.draft, { 'if-match': String(form.body.version) })).status).toBe(200);
+    const stale = await h.call('PUT', `/api/forms/${supplierFormId}`, form.body.draft, { 'if-match': String(form.body.version) });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('VERSION_CONFLICT');
+  });
+
   it('a republished form keeps old records on their version and new ones on the new version', async () => {
     const form = await h.call('GET', `/api/forms/${formId}`);
     const draft = form.body.draft;
