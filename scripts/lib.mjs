@@ -19,10 +19,6 @@ export function must(cmd, args, opts) {
   }
 }
 
-function has(cmd, args = ['--version']) {
-  const r = spawnSync(cmd, args, { stdio: 'ignore' });
-  return !r.error && r.status === 0;
-}
 
 /** pnpm at the version the workspace is pinned to; npm installs it when missing. */
 export function ensurePnpm() {
@@ -47,4 +43,3 @@ export function build() {
   must('pnpm', ['run', 'build']);
 }
 
-export { has };

@@ -212,7 +212,9 @@ describe('admin builds a purchase-request app and employees submit requests', ()
     const form = await h.call('GET', `/api/forms/${formId}`);
     const draft = form.body.draft;
     draft.fields.push({ key: 'costCenter', type: 'text', label: 'Cost center' });
-    expect((await h.call('PUT', `/api/forms/${formId}`, draft)).status).toBe(200);
+    const put = await h.call('PUT', `/api/forms/${formId}`, draft);
+    expect(put.status).toBe(200);
+    expect(put.body.published.version).toBe(1); // the draft changed; the published version did not
     expect((await h.call('POST', `/api/forms/${formId}/publish`)).body.version).toBe(2);
     const r = await h.call('POST', `/api/forms/${formId}/records`, { data: { title: 'Chairs', costCenter: 'CC-1' } });
     expect(r.status).toBe(201);

@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppParams, errorReplies, FormDefinitionSchema, FormParams } from '../http/schemas.js';
-import type { FormEntity } from '../store/port.js';
 import type { PublishedForm } from '../services/form-service.js';
+import type { FormEntity } from '../store/port.js';
 
 const VersionHeader = Type.Object({ 'if-match': Type.Optional(Type.String({ pattern: '^"?[0-9]{1,9}"?$' })) });
 
+/** A form as every form route answers it: the draft and, once published, the compiled current version. */
 function formReply(form: FormEntity, published: PublishedForm | null) {
   return {
     ...form,
@@ -32,7 +33,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['forms'], summary: 'Get a form: its draft and its compiled published version', params: FormParams, response: { 200: Type.Ref('Form'), ...errorReplies(404) } },
   }, async (request) => {
     const form = await app.forms.get(request.params.formId);
-    return formReply(form, form.publishedVersion > 0 ? await app.forms.version(form, form.publishedVersion) : null);
+    return formReply(form, await app.forms.publishedOf(form));
   });
 
   app.put('/api/forms/:formId', {
@@ -44,7 +45,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     const ifMatch = request.headers['if-match'];
     const expected = ifMatch ? Number(ifMatch.replaceAll('"', '')) : null;
     const form = await app.forms.saveDraft(request.params.formId, request.body, expected);
-    return formReply(form, null);
+    return formReply(form, await app.forms.publishedOf(form));
   });
 
   app.post('/api/forms/:formId/publish', {

@@ -81,6 +81,11 @@ export class FormService {
     return published;
   }
 
+  /** The compiled current published version of `form`, null while it was never published. */
+  publishedOf(form: FormEntity): Promise<PublishedForm | null> {
+    return form.publishedVersion > 0 ? this.version(form, form.publishedVersion) : Promise.resolve(null);
+  }
+
   /** A given published version of a form, compiled (records remember the version they were written under). */
   async version(form: FormEntity, version: number): Promise<PublishedForm> {
     const v = await this.store.forms.getVersion(form.id, version);

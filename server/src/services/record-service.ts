@@ -94,8 +94,7 @@ export class RecordService {
   /** Runs the record engine with the linked records and value-linkage fills it asks for; 422 on any field error. */
   private async evaluate(published: PublishedForm, input: RecordData, ctx: EvalContext, mode: 'create' | 'update', previous?: RecordData): Promise<RecordData> {
     const { compiled } = published;
-    const merged = previous ? { ...previous, ...input } : input;
-    const plan = planExternal(compiled, merged, ctx);
+    const plan = planExternal(compiled, input, ctx, previous);
     const external: ExternalData = { links: {}, fills: {} };
     for (const link of plan.links) {
       const found = new Map((await this.store.records.getMany(link.form, link.ids)).map((r) => [r.id, r.data]));
