@@ -7,7 +7,14 @@ import { SHARED_SCHEMAS } from './http/schemas.js';
 import actor from './plugins/actor.js';
 import services from './plugins/services.js';
 import storePlugin from './plugins/store.js';
+import apiKeyRoutes from './routes/api-keys.js';
 import appRoutes from './routes/apps.js';
+import auditRoutes from './routes/audit.js';
+import authRoutes from './routes/auth.js';
+import departmentRoutes from './routes/departments.js';
+import roleRoutes from './routes/roles.js';
+import shareRoutes from './routes/share.js';
+import userRoutes from './routes/users.js';
 import formRoutes from './routes/forms.js';
 import recordRoutes from './routes/records.js';
 import systemRoutes from './routes/system.js';
@@ -43,12 +50,19 @@ export async function buildApp({ config, store, logger = false }: BuildOptions):
   });
 
   await app.register(storePlugin, { store: store ?? (await openStore(config)) });
+  await app.register(services, { config });
   await app.register(actor);
-  await app.register(services);
 
   await app.register(systemRoutes);
   await app.register(appRoutes);
   await app.register(formRoutes);
   await app.register(recordRoutes);
+  await app.register(authRoutes);
+  await app.register(apiKeyRoutes);
+  await app.register(userRoutes);
+  await app.register(departmentRoutes);
+  await app.register(roleRoutes);
+  await app.register(shareRoutes);
+  await app.register(auditRoutes);
   return app;
 }

@@ -10,6 +10,14 @@ export interface Config {
   /** largest JSON body accepted, in bytes */
   bodyLimit: number;
   logLevel: string;
+  /** the first administrator, created on first start only */
+  adminEmail: string;
+  /** unset: a random password is made and printed once */
+  adminPassword: string | undefined;
+  /** token signing key; unset: generated into DATA_DIR/secret */
+  secret: string | undefined;
+  /** how long a sign-in lasts */
+  tokenTtlSeconds: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -17,6 +25,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
   const bodyLimit = Number(env.TRELLIS_BODY_LIMIT ?? 1024 * 1024);
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) throw new Error(`TRELLIS_BODY_LIMIT must be a whole number of bytes ≥ 1024, not "${env.TRELLIS_BODY_LIMIT}"`);
+  const tokenTtlSeconds = Number(env.TRELLIS_TOKEN_TTL ?? 12 * 3600);
+  if (!Number.isInteger(tokenTtlSeconds) || tokenTtlSeconds < 60 || tokenTtlSeconds > 90 * 86400) {
+    throw new Error(`TRELLIS_TOKEN_TTL must be a whole number of seconds from 60 to 7776000, not "${env.TRELLIS_TOKEN_TTL}"`);
+  }
+  const adminPassword = env.TRELLIS_ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 8) throw new Error('TRELLIS_ADMIN_PASSWORD must have at least 8 characters');
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -25,5 +39,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || null,
     bodyLimit,
     logLevel: env.LOG_LEVEL ?? 'info',
+    adminEmail: (env.TRELLIS_ADMIN_EMAIL || 'admin@localhost').toLowerCase(),
+    adminPassword,
+    secret: env.TRELLIS_SECRET || undefined,
+    tokenTtlSeconds,
   };
 }

@@ -18,8 +18,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export const PROCESS_ADMIN = { email: 'admin@example.com', password: 'admin-password-for-tests' };
+
 export interface ServerProcess {
   url: string;
+  /** the first administrator's token, signed in once the server answered */
+  token: string;
   child: ChildProcess;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -32,7 +36,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   let out = '';
   const child = spawn(process.execPath, [SERVER_MAIN], {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, TRELLIS_ADMIN_EMAIL: PROCESS_ADMIN.email, TRELLIS_ADMIN_PASSWORD: PROCESS_ADMIN.password, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -50,8 +54,10 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     if (Date.now() > deadline) throw new Error(`server did not come up:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  const login = await http(url, 'POST', '/api/auth/login', { username: env.TRELLIS_ADMIN_EMAIL ?? PROCESS_ADMIN.email, password: env.TRELLIS_ADMIN_PASSWORD ?? PROCESS_ADMIN.password });
   return {
     url,
+    token: login.status === 200 ? (login.body.token as string) : '',
     child,
     output: () => out,
     stop: (signal = 'SIGTERM') =>
@@ -63,10 +69,13 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   };
 }
 
-export async function http<T = any>(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+/** A JSON request to a running server, signed in with `token` when given. */
+export async function http<T = any>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(base + path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

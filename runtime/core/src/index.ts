@@ -19,3 +19,8 @@ export * from './engine/compile-form.js';
 export * from './engine/validate.js';
 export * from './engine/evaluate-record.js';
 export * from './engine/csv.js';
+export * from './schema/access.js';
+export * from './query/match-filter.js';
+export * from './access/principal.js';
+export * from './access/scope.js';
+export * from './access/form-access.js';

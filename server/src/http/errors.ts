@@ -61,6 +61,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const body: ErrorBody = { error: { code: err.code, message: err.message } };
       if (err.details !== undefined) body.error.details = err.details;
       const status = STATUS[err.code];
+      const retryAfter = (err.details as { retryAfter?: unknown } | undefined)?.retryAfter;
+      if (status === 429 && typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
       if (status >= 500) request.log.error({ err }, 'internal error');
       return reply.status(status).send(status >= 500 ? { error: { code: 'INTERNAL', message: 'Internal error' } } : body);
     }
@@ -75,3 +77,5 @@ export function registerErrorHandler(app: FastifyInstance): void {
 }
 
 export const notFound = (what: string, id: string): TrellisError => new TrellisError('NOT_FOUND', `${what} "${id}" not found`, { id });
+
+export const forbidden = (message: string): TrellisError => new TrellisError('FORBIDDEN', message);

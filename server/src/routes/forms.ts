@@ -1,40 +1,60 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { FORM_ACTIONS, visibleDefinition } from '@trellis/core';
 import { AppParams, errorReplies, FormDefinitionSchema, FormParams } from '../http/schemas.js';
-import type { PublishedForm } from '../services/form-service.js';
-import type { FormEntity } from '../store/port.js';
+import { actorOf } from '../plugins/actor.js';
+import type { FormView } from '../services/form-service.js';
 
 const VersionHeader = Type.Object({ 'if-match': Type.Optional(Type.String({ pattern: '^"?[0-9]{1,9}"?$' })) });
 
-/** A form as every form route answers it: the draft and, once published, the compiled current version. */
-function formReply(form: FormEntity, published: PublishedForm | null) {
+/**
+ * A form as every form route answers it: for those who may change it, the
+ * draft and the compiled current version; for everyone else no draft, and
+ * the published version without the fields hidden from them.
+ */
+function formReply({ form, published, design, access }: FormView) {
+  const hidden = access?.hidden ?? new Set<string>();
+  const visible = (key: string) => design || !hidden.has(key);
   return {
     ...form,
+    draft: design ? form.draft : null,
     published: published && {
       version: published.version.version,
       publishedAt: published.version.publishedAt,
-      definition: published.version.definition,
-      jsonSchema: published.compiled.jsonSchema,
-      uiSchema: published.compiled.uiSchema,
+      definition: design ? published.version.definition : visibleDefinition(published.version.definition, hidden),
+      jsonSchema: design ? published.compiled.jsonSchema : withoutProperties(published.compiled.jsonSchema, visible),
+      uiSchema: design ? published.compiled.uiSchema : Object.fromEntries(Object.entries(published.compiled.uiSchema).filter(([k]) => k.startsWith('ui:') || visible(k))),
     },
+    permissions: {
+      design,
+      actions: access ? FORM_ACTIONS.filter((a) => access.can[a]) : design ? [...FORM_ACTIONS] : [],
+      hidden: design ? [] : [...hidden],
+      readOnly: design || !access ? [] : [...access.locked].filter((k) => !hidden.has(k)),
+    },
+  };
+}
+
+function withoutProperties(schema: unknown, keep: (key: string) => boolean): unknown {
+  const s = schema as { properties?: Record<string, unknown>; required?: string[] };
+  return {
+    ...s,
+    ...(s.properties ? { properties: Object.fromEntries(Object.entries(s.properties).filter(([k]) => keep(k))) } : {}),
+    ...(s.required ? { required: s.required.filter(keep) } : {}),
   };
 }
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/apps/:appId/forms', {
     schema: { tags: ['forms'], summary: "List an app's forms", params: AppParams, response: { 200: Type.Object({ items: Type.Array(Type.Ref('Form')) }), ...errorReplies(404) } },
-  }, async (request) => ({ items: await app.forms.list(request.params.appId) }));
+  }, async (request) => ({ items: (await app.forms.list(actorOf(request), request.params.appId)).map(formReply) }));
 
   app.post('/api/apps/:appId/forms', {
     schema: { tags: ['forms'], summary: 'Create a form (its draft)', params: AppParams, body: FormDefinitionSchema, response: { 201: Type.Ref('Form'), ...errorReplies(400, 404, 422) } },
-  }, async (request, reply) => reply.status(201).send(formReply(await app.forms.create(request.params.appId, request.body), null)));
+  }, async (request, reply) => reply.status(201).send(formReply({ form: await app.forms.create(actorOf(request), request.params.appId, request.body), published: null, design: true, access: null })));
 
   app.get('/api/forms/:formId', {
     schema: { tags: ['forms'], summary: 'Get a form: its draft and its compiled published version', params: FormParams, response: { 200: Type.Ref('Form'), ...errorReplies(404) } },
-  }, async (request) => {
-    const form = await app.forms.get(request.params.formId);
-    return formReply(form, await app.forms.publishedOf(form));
-  });
+  }, async (request) => formReply(await app.forms.get(actorOf(request), request.params.formId)));
 
   app.put('/api/forms/:formId', {
     schema: {
@@ -44,8 +64,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const ifMatch = request.headers['if-match'];
     const expected = ifMatch ? Number(ifMatch.replaceAll('"', '')) : null;
-    const form = await app.forms.saveDraft(request.params.formId, request.body, expected);
-    return formReply(form, await app.forms.publishedOf(form));
+    return formReply(await app.forms.saveDraft(actorOf(request), request.params.formId, request.body, expected));
   });
 
   app.post('/api/forms/:formId/publish', {
@@ -54,7 +73,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ formId: Type.String(), version: Type.Integer(), publishedAt: Type.String() }), ...errorReplies(404, 409, 422) },
     },
   }, async (request) => {
-    const v = await app.forms.publish(request.params.formId, request.actor?.id ?? null);
+    const v = await app.forms.publish(actorOf(request), request.params.formId);
     return { formId: v.formId, version: v.version, publishedAt: v.publishedAt };
   });
 
@@ -64,7 +83,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ items: Type.Array(Type.Object({ version: Type.Integer(), publishedAt: Type.String(), publishedBy: Type.Union([Type.String(), Type.Null()]) })) }), ...errorReplies(404) },
     },
   }, async (request) => {
-    const versions = await app.forms.versions(request.params.formId);
+    const versions = await app.forms.versions(actorOf(request), request.params.formId);
     return { items: versions.map((v) => ({ version: v.version, publishedAt: v.publishedAt, publishedBy: v.publishedBy })) };
   });
 };

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AggregateQuerySchema, ListQuerySchema, TrellisError, type ListQuery } from '@trellis/core';
+import { actorOf } from '../plugins/actor.js';
 import { errorReplies, FormParams, RECORD_REPLY, RecordIdParams, RecordInputSchema, RecordParams, RecordPatchSchema } from '../http/schemas.js';
 
 
@@ -39,7 +40,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/forms/:formId/records', {
     ...RECORD_REPLY,
     schema: { tags: ['records'], summary: 'Submit a record', params: FormParams, body: RecordInputSchema, response: { 201: Type.Ref('Record'), ...errorReplies(400, 404, 409, 422) } },
-  }, async (request, reply) => reply.status(201).send(await app.records.create(request.params.formId, request.body.data, request.actor)));
+  }, async (request, reply) => reply.status(201).send(await app.records.create(request.params.formId, request.body.data, actorOf(request))));
 
   app.get('/api/forms/:formId/records', {
     ...RECORD_REPLY,
@@ -52,41 +53,41 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     if (q.limit) query.limit = Number(q.limit);
     if (q.cursor) query.cursor = q.cursor;
     if (q.count) query.count = q.count === 'true';
-    return app.records.list(request.params.formId, query);
+    return app.records.list(request.params.formId, query, actorOf(request));
   });
 
   app.post('/api/forms/:formId/records/query', {
     ...RECORD_REPLY,
     schema: { tags: ['records'], summary: 'List records with the query in the body', params: FormParams, body: ListQuerySchema, response: { 200: ListReply, ...errorReplies(400, 404, 409) } },
-  }, async (request) => app.records.list(request.params.formId, request.body as ListQuery));
+  }, async (request) => app.records.list(request.params.formId, request.body as ListQuery, actorOf(request)));
 
   app.post('/api/forms/:formId/aggregate', {
     schema: {
       tags: ['records'], summary: 'Group and aggregate records', params: FormParams, body: AggregateQuerySchema,
       response: { 200: Type.Object({ rows: Type.Array(Type.Object({ group: Type.Record(Type.String(), Type.Unknown()), values: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Null()])) })) }), ...errorReplies(400, 404, 409) },
     },
-  }, async (request) => app.records.aggregate(request.params.formId, request.body));
+  }, async (request) => app.records.aggregate(request.params.formId, request.body, actorOf(request)));
 
   app.get('/api/forms/:formId/records/:recordId', {
     ...RECORD_REPLY,
     schema: { tags: ['records'], summary: 'Get a record', params: RecordParams, response: { 200: Type.Ref('Record'), ...errorReplies(404) } },
-  }, async (request) => app.records.get(request.params.formId, request.params.recordId));
+  }, async (request) => app.records.get(request.params.formId, request.params.recordId, actorOf(request)));
 
   app.patch('/api/forms/:formId/records/:recordId', {
     ...RECORD_REPLY,
     schema: { tags: ['records'], summary: 'Change a record (send the version you read)', params: RecordParams, body: RecordPatchSchema, response: { 200: Type.Ref('Record'), ...errorReplies(400, 404, 409, 422) } },
-  }, async (request) => app.records.update(request.params.formId, request.params.recordId, request.body.data, request.body.version, request.actor));
+  }, async (request) => app.records.update(request.params.formId, request.params.recordId, request.body.data, request.body.version, actorOf(request)));
 
   app.delete('/api/forms/:formId/records/:recordId', {
     schema: { tags: ['records'], summary: 'Delete a record', params: RecordParams, response: { 204: Type.Null(), ...errorReplies(404) } },
   }, async (request, reply) => {
-    await app.records.delete(request.params.formId, request.params.recordId, request.actor);
+    await app.records.delete(request.params.formId, request.params.recordId, actorOf(request));
     return reply.status(204).send(null);
   });
 
   app.get('/api/records/:recordId/timeline', {
-    schema: { tags: ['records'], summary: "A record's history: who changed which fields when", params: RecordIdParams, FormParams, RecordIdParams, RecordParams, response: { 200: Type.Object({ items: Type.Array(Type.Ref('HistoryEntry')) }), ...errorReplies(404) } },
-  }, async (request) => ({ items: await app.records.timeline(request.params.recordId) }));
+    schema: { tags: ['records'], summary: "A record's history: who changed which fields when", params: RecordIdParams, response: { 200: Type.Object({ items: Type.Array(Type.Ref('HistoryEntry')) }), ...errorReplies(404) } },
+  }, async (request) => ({ items: await app.records.timeline(request.params.recordId, actorOf(request)) }));
 };
 
 export default routes;

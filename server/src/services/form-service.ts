@@ -1,34 +1,35 @@
 import {
-  assertFormDefinition, compileForm, TrellisError,
-  type CompiledForm, type DefinitionProblem, type Field, type FieldType, type FormDefinition, type SubField,
+  assertFormDefinition, TrellisError,
+  type DefinitionProblem, type Field, type FieldType, type FormAccess, type FormDefinition, type SubField,
 } from '@trellis/core';
-import { notFound } from '../http/errors.js';
+import { forbidden, notFound } from '../http/errors.js';
 import type { FormEntity, FormVersionEntity, IndexSpec, Store } from '../store/port.js';
+import type { AccessService } from './access/access-service.js';
+import type { UserActor } from './access/actor.js';
+import type { FormCatalog, PublishedForm } from './form-catalog.js';
 import { newId } from './ids.js';
 
-export interface PublishedForm {
+/** A form as one person may see it: the draft only for those who may change the form. */
+export interface FormView {
   form: FormEntity;
-  version: FormVersionEntity;
-  compiled: CompiledForm;
+  published: PublishedForm | null;
+  /** the person may change the form (designers, administrators, `manage`) */
+  design: boolean;
+  /** their access to its records, null while the form was never published */
+  access: FormAccess | null;
 }
 
-// Which version is current is read at most once a second per form on each node;
-// published versions themselves never change, so their compiled form is cached for good.
-const CURRENT_TTL_MS = 1000;
-
-/** Forms: create, edit the draft, publish versions, serve the compiled published version. */
+/** Forms: create, edit the draft, publish versions; designers and administrators change them, others read what they may use. */
 export class FormService {
-  private readonly current = new Map<string, { at: number; published: PublishedForm }>();
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: FormCatalog,
+    private readonly access: AccessService,
+  ) {}
 
-  constructor(private readonly store: Store) {}
-
-  /** Drops cached published versions of an app's forms (the app was deleted). */
-  forgetApp(appId: string): void {
-    for (const [formId, hit] of this.current) if (hit.published.form.appId === appId) this.current.delete(formId);
-  }
-
-  async create(appId: string, definition: FormDefinition): Promise<FormEntity> {
+  async create(actor: UserActor, appId: string, definition: FormDefinition): Promise<FormEntity> {
     if (!(await this.store.apps.get(appId))) throw notFound('App', appId);
+    await this.access.requireApp(actor, appId, 'design');
     assertFormDefinition(definition);
     const now = new Date().toISOString();
     const form: FormEntity = { id: newId(), appId, draft: definition, publishedVersion: 0, version: 1, createdAt: now, updatedAt: now };
@@ -36,61 +37,75 @@ export class FormService {
     return form;
   }
 
-  async get(formId: string): Promise<FormEntity> {
-    const form = await this.store.forms.get(formId);
-    if (!form) throw notFound('Form', formId);
-    return form;
+  /** The form as the actor may see it; 404 when it is closed to them altogether. */
+  async get(actor: UserActor, formId: string): Promise<FormView> {
+    const form = await this.catalog.get(formId);
+    const published = await this.catalog.publishedOf(form);
+    const view = await this.view(actor, form, published);
+    if (!view) throw notFound('Form', formId);
+    return view;
   }
 
-  async list(appId: string): Promise<FormEntity[]> {
+  /** The app's forms the actor may see (every form for its designers). */
+  async list(actor: UserActor, appId: string): Promise<FormView[]> {
     if (!(await this.store.apps.get(appId))) throw notFound('App', appId);
-    return this.store.forms.listByApp(appId);
+    await this.access.requireApp(actor, appId, 'open');
+    const out: FormView[] = [];
+    for (const form of await this.store.forms.listByApp(appId)) {
+      const view = await this.view(actor, form, await this.catalog.publishedOf(form));
+      if (view) out.push(view);
+    }
+    return out;
   }
 
-  async versions(formId: string): Promise<FormVersionEntity[]> {
-    await this.get(formId);
+  async versions(actor: UserActor, formId: string): Promise<FormVersionEntity[]> {
+    await this.requireDesign(actor, formId);
     return this.store.forms.listVersions(formId);
   }
 
-  async saveDraft(formId: string, definition: FormDefinition, expectedVersion: number | null): Promise<FormEntity> {
+  async saveDraft(actor: UserActor, formId: string, definition: FormDefinition, expectedVersion: number | null): Promise<FormView> {
+    await this.requireDesign(actor, formId);
     assertFormDefinition(definition);
     const saved = await this.store.forms.saveDraft(formId, definition, expectedVersion, new Date().toISOString());
     if (!saved) throw notFound('Form', formId);
-    return saved;
+    return { form: saved, published: await this.catalog.publishedOf(saved), design: true, access: null };
   }
 
   /** Checks the draft against the other forms it names, then stores it as the next published version. */
-  async publish(formId: string, by: string | null): Promise<FormVersionEntity> {
-    const form = await this.get(formId);
+  async publish(actor: UserActor, formId: string): Promise<FormVersionEntity> {
+    const form = await this.requireDesign(actor, formId);
     const definition = await this.resolveReferences(formId, form.draft);
     assertFormDefinition(definition);
     await this.store.records.syncIndexes(formId, indexSpecs(definition));
-    const version = await this.store.forms.publish(formId, definition, by, new Date().toISOString());
-    this.current.delete(formId);
+    const version = await this.store.forms.publish(formId, definition, actor.id, new Date().toISOString());
+    this.catalog.forget(formId);
     return version;
   }
 
-  /** The current published version, compiled; 404 when the form is missing, 409 when never published. */
-  async published(formId: string): Promise<PublishedForm> {
-    const hit = this.current.get(formId);
-    if (hit && Date.now() - hit.at < CURRENT_TTL_MS) return hit.published;
-    const form = await this.get(formId);
-    if (form.publishedVersion === 0) throw new TrellisError('CONFLICT', `Form "${formId}" has no published version yet`, { formId });
-    const published = await this.version(form, form.publishedVersion);
-    this.current.set(formId, { at: Date.now(), published });
-    return published;
+  /** What the actor sees of a form, or null when it is closed to them. */
+  private async view(actor: UserActor, form: FormEntity, published: PublishedForm | null): Promise<FormView | null> {
+    const access = published ? await this.access.form(actor, published) : null;
+    const design = await this.mayDesign(actor, form, access);
+    if (design) return { form, published, design, access };
+    if (!access || (!access.can.view && !access.can.submit)) return null;
+    return { form, published, design, access };
   }
 
-  /** The compiled current published version of `form`, null while it was never published. */
-  publishedOf(form: FormEntity): Promise<PublishedForm | null> {
-    return form.publishedVersion > 0 ? this.version(form, form.publishedVersion) : Promise.resolve(null);
+  private async mayDesign(actor: UserActor, form: FormEntity, access: FormAccess | null): Promise<boolean> {
+    if (actor.principal.admin || access?.can.manage) return true;
+    if (actor.principal.partner) return false;
+    const forms = await this.store.forms.listByApp(form.appId);
+    return this.access.app(actor, form.appId, forms.map((f) => f.id)).design;
   }
 
-  /** A given published version of a form, compiled (records remember the version they were written under). */
-  async version(form: FormEntity, version: number): Promise<PublishedForm> {
-    const v = await this.store.forms.getVersion(form.id, version);
-    if (!v) throw notFound('Form version', `${form.id}@${version}`);
-    return { form, version: v, compiled: compileForm(v.definition, `${form.id}@${version}`) };
+  /** The form, when the actor may change it; 404 when closed to them, 403 when they may only use it. */
+  private async requireDesign(actor: UserActor, formId: string): Promise<FormEntity> {
+    const form = await this.catalog.get(formId);
+    const published = await this.catalog.publishedOf(form);
+    const view = await this.view(actor, form, published);
+    if (!view) throw notFound('Form', formId);
+    if (!view.design) throw forbidden('You may use this form but not change it');
+    return form;
   }
 
   /** Fills each lookup's `valueType` from the linked form and reports links, lookups and fills that name nothing. */

@@ -1,12 +1,15 @@
 import {
-  encodeCursor, evaluateRecord, normalizeAggregate, normalizeFilter, normalizeListQuery, planExternal, serialPlan, TrellisError,
-  type AggregateResult, type EvalContext, type ExternalData, type ListQuery, type RecordData,
+  andFilters, encodeCursor, evaluateRecord, matchFilter, normalizeAggregate, normalizeFilter, normalizeListQuery, planExternal,
+  serialPlan, stripHidden, TrellisError, visibleDefinition,
+  type AggregateResult, type EvalContext, type ExternalData, type FormAccess, type ListQuery, type NormFilter, type RecordAction,
+  type RecordData,
 } from '@trellis/core';
-import { notFound } from '../http/errors.js';
-import type { Actor } from '../plugins/actor.js';
+import { forbidden, notFound } from '../http/errors.js';
 import type { HistoryEntry, RecordEntity, Store } from '../store/port.js';
+import type { AccessService } from './access/access-service.js';
+import { callerId, type Caller } from './access/actor.js';
 import { diffData } from './diff.js';
-import type { FormService, PublishedForm } from './form-service.js';
+import type { FormCatalog, PublishedForm } from './form-catalog.js';
 import { newId } from './ids.js';
 
 export interface ListResult {
@@ -16,107 +19,181 @@ export interface ListResult {
 }
 
 const DEFAULT_STATUS = 'active';
+const ID_PATH = { source: 'system', column: 'id', storage: 'ref' } as const;
 
-/** Records of a published form: validate and store, read, list, aggregate, history. */
+/**
+ * Records of a published form: validate and store, read, list, aggregate,
+ * history, each within what the caller may do. Data scopes are part of every
+ * store query; hidden fields are taken out of every reply.
+ */
 export class RecordService {
   constructor(
     private readonly store: Store,
-    private readonly forms: FormService,
+    private readonly forms: FormCatalog,
+    private readonly access: AccessService,
   ) {}
 
-  async create(formId: string, input: RecordData, actor: Actor | null): Promise<RecordEntity> {
+  async create(formId: string, input: RecordData, caller: Caller): Promise<RecordEntity> {
     const published = await this.forms.published(formId);
-    const ctx = context(actor);
-    const data = await this.evaluate(published, input, ctx, 'create');
+    const access = await this.allowed(caller, published, 'submit');
+    const ctx = context(caller);
+    const data = await this.evaluate(published, input, ctx, caller, access, 'create');
     const at = ctx.now.toISOString();
     const record: RecordEntity = {
       id: newId(), formId, formVersion: published.version.version, version: 1, data,
-      createdBy: actor?.id ?? null, createdAt: at, updatedAt: at, status: DEFAULT_STATUS,
+      createdBy: callerId(caller), createdAt: at, updatedAt: at, status: DEFAULT_STATUS,
     };
     const history: HistoryEntry = { id: newId(), recordId: record.id, formId, action: 'create', by: record.createdBy, at, version: 1, changes: [] };
-    return this.store.records.insert(record, history, serialPlan(published.compiled, formId, ctx.now, ctx.timeZone));
+    const saved = await this.store.records.insert(record, history, serialPlan(published.compiled, formId, ctx.now, ctx.timeZone));
+    return shown(saved, access);
   }
 
-  async get(formId: string, recordId: string): Promise<RecordEntity> {
-    await this.forms.get(formId);
-    const record = await this.store.records.get(formId, recordId);
-    if (!record) throw notFound('Record', recordId);
-    return record;
-  }
-
-  async update(formId: string, recordId: string, patch: RecordData, expectedVersion: number, actor: Actor | null): Promise<RecordEntity> {
+  async get(formId: string, recordId: string, caller: Caller): Promise<RecordEntity> {
     const published = await this.forms.published(formId);
-    const previous = await this.store.records.get(formId, recordId);
-    if (!previous) throw notFound('Record', recordId);
+    const access = await this.allowed(caller, published, 'view');
+    const record = await this.find(formId, recordId, access.scope.view);
+    if (!record) throw notFound('Record', recordId);
+    return shown(record, access);
+  }
+
+  async update(formId: string, recordId: string, patch: RecordData, expectedVersion: number, caller: Caller): Promise<RecordEntity> {
+    const published = await this.forms.published(formId);
+    const access = await this.allowed(caller, published, 'edit');
+    const previous = await this.reach(formId, recordId, access, 'edit');
     if (previous.version !== expectedVersion) {
       throw new TrellisError('VERSION_CONFLICT', `Record "${recordId}" was changed by someone else (version ${previous.version}, you sent ${expectedVersion})`, { expected: expectedVersion, actual: previous.version });
     }
-    const ctx = context(actor);
-    const data = await this.evaluate(published, patch, ctx, 'update', previous.data);
+    const ctx = context(caller);
+    const data = await this.evaluate(published, patch, ctx, caller, access, 'update', previous.data);
     const changes = diffData(previous.data, data);
-    if (changes.length === 0 && previous.formVersion === published.version.version) return previous;
+    if (changes.length === 0 && previous.formVersion === published.version.version) return shown(previous, access);
     const at = ctx.now.toISOString();
     const next: RecordEntity = { ...previous, data, formVersion: published.version.version, version: previous.version + 1, updatedAt: at };
-    const history: HistoryEntry = { id: newId(), recordId, formId, action: 'update', by: actor?.id ?? null, at, version: next.version, changes };
+    // an edit may not carry a record out of what the editor may edit (e.g. re-point it to another supplier)
+    if (!matchFilter(access.scope.edit, next)) throw forbidden('This change would move the record outside the records you may edit');
+    const history: HistoryEntry = { id: newId(), recordId, formId, action: 'update', by: callerId(caller), at, version: next.version, changes };
     const saved = await this.store.records.update(next, expectedVersion, history);
     if (!saved) throw notFound('Record', recordId);
-    return saved;
+    return shown(saved, access);
   }
 
-  async delete(formId: string, recordId: string, actor: Actor | null): Promise<void> {
-    await this.forms.get(formId);
-    const history: HistoryEntry = { id: newId(), recordId, formId, action: 'delete', by: actor?.id ?? null, at: new Date().toISOString(), version: 0, changes: [] };
+  async delete(formId: string, recordId: string, caller: Caller): Promise<void> {
+    const published = await this.forms.published(formId);
+    const access = await this.allowed(caller, published, 'delete');
+    await this.reach(formId, recordId, access, 'delete');
+    const history: HistoryEntry = { id: newId(), recordId, formId, action: 'delete', by: callerId(caller), at: new Date().toISOString(), version: 0, changes: [] };
     if (!(await this.store.records.delete(formId, recordId, history))) throw notFound('Record', recordId);
   }
 
-  async list(formId: string, query: ListQuery): Promise<ListResult> {
-    const { compiled } = await this.forms.published(formId);
-    const norm = normalizeListQuery(query, compiled.definition, { now: new Date() });
+  async list(formId: string, query: ListQuery, caller: Caller): Promise<ListResult> {
+    const published = await this.forms.published(formId);
+    const access = await this.allowed(caller, published, 'view');
+    // hidden fields are not part of the form this caller queries: filtering or sorting on them is an unknown field
+    const definition = visibleDefinition(published.compiled.definition, access.hidden);
+    const norm = normalizeListQuery(query, definition, { now: new Date() });
+    norm.filter = andFilters([access.scope.view, norm.filter]);
     const page = await this.store.records.find(formId, norm);
     const last = page.items.at(-1);
-    const result: ListResult = { items: page.items, nextCursor: page.hasMore && last ? encodeCursor(norm.sort, last) : null };
+    const result: ListResult = {
+      items: page.items.map((r) => shown(r, access)),
+      nextCursor: page.hasMore && last ? encodeCursor(norm.sort, last) : null,
+    };
     if (page.total !== undefined) result.total = page.total;
     return result;
   }
 
-  async aggregate(formId: string, query: unknown): Promise<AggregateResult> {
-    const { compiled } = await this.forms.published(formId);
-    const norm = normalizeAggregate(query, compiled.definition, { now: new Date() });
+  async aggregate(formId: string, query: unknown, caller: Caller): Promise<AggregateResult> {
+    const published = await this.forms.published(formId);
+    const access = await this.allowed(caller, published, 'view');
+    const definition = visibleDefinition(published.compiled.definition, access.hidden);
+    const norm = normalizeAggregate(query, definition, { now: new Date() });
+    norm.filter = andFilters([access.scope.view, norm.filter]);
     return { rows: await this.store.records.aggregate(formId, norm) };
   }
 
-  async timeline(recordId: string): Promise<HistoryEntry[]> {
+  /** A record's history, for those who may see the record; changes to hidden fields are left out. */
+  async timeline(recordId: string, caller: Caller): Promise<HistoryEntry[]> {
     const entries = await this.store.records.history(recordId);
-    if (entries.length === 0) throw notFound('Record', recordId);
-    return entries;
+    const formId = entries[0]?.formId;
+    if (!formId) throw notFound('Record', recordId);
+    const published = await this.forms.published(formId).catch(() => null);
+    const access = published ? await this.access.form(caller, published) : null;
+    if (!access?.can.view) throw notFound('Record', recordId);
+    const exists = await this.find(formId, recordId, access.scope.view);
+    // the history of a deleted record is for those who see every record of the form
+    if (!exists && !(entries.some((e) => e.action === 'delete') && access.scope.view.kind === 'true')) throw notFound('Record', recordId);
+    return entries.map((e) => (access.hidden.size === 0 ? e : { ...e, changes: e.changes.filter((c) => !access.hidden.has(c.field)) }));
+  }
+
+  /**
+   * The caller's access to the form, or an error: 404 when the form is closed
+   * to them altogether (its existence does not leak), 403 when they may see
+   * it but not do this.
+   */
+  private async allowed(caller: Caller, published: PublishedForm, action: 'submit' | RecordAction): Promise<FormAccess> {
+    const access = await this.access.form(caller, published);
+    if (access.can[action]) return access;
+    if (!access.can.submit && !access.can.view) throw notFound('Form', published.form.id);
+    throw forbidden(`You may not ${action === 'view' ? 'read' : action} records of this form`);
+  }
+
+  /** The record within `scope`, by one store query (the scope is part of it), or null. */
+  private async find(formId: string, recordId: string, scope: NormFilter): Promise<RecordEntity | null> {
+    if (scope.kind === 'true') return this.store.records.get(formId, recordId);
+    if (scope.kind === 'false') return null;
+    const filter = andFilters([{ kind: 'cmp', path: ID_PATH, op: 'eq', value: recordId }, scope]);
+    const page = await this.store.records.find(formId, { filter, sort: [], limit: 1, after: null, count: false });
+    return page.items[0] ?? null;
+  }
+
+  /** The record to edit or delete: 404 when the caller cannot see it, 403 when they see it but may not do this. */
+  private async reach(formId: string, recordId: string, access: FormAccess, action: 'edit' | 'delete'): Promise<RecordEntity> {
+    const record = await this.find(formId, recordId, access.scope[action]);
+    if (record) return record;
+    if (await this.find(formId, recordId, access.scope.view)) throw forbidden(`You may not ${action} this record`);
+    throw notFound('Record', recordId);
   }
 
   /** Runs the record engine with the linked records and value-linkage fills it asks for; 422 on any field error. */
-  private async evaluate(published: PublishedForm, input: RecordData, ctx: EvalContext, mode: 'create' | 'update', previous?: RecordData): Promise<RecordData> {
+  private async evaluate(
+    published: PublishedForm, input: RecordData, ctx: EvalContext, caller: Caller, access: FormAccess,
+    mode: 'create' | 'update', previous?: RecordData,
+  ): Promise<RecordData> {
     const { compiled } = published;
     const plan = planExternal(compiled, input, ctx, previous);
     const external: ExternalData = { links: {}, fills: {} };
     for (const link of plan.links) {
-      const found = new Map((await this.store.records.getMany(link.form, link.ids)).map((r) => [r.id, r.data]));
+      // a link may only point at records the caller can see in the linked form
+      const found = new Map((await this.readable(link.form, link.ids, caller)).map((r) => [r.id, r.data]));
       external.links[link.path] = Object.fromEntries(link.ids.map((id) => [id, found.get(id) ?? null]));
     }
-    for (const fill of plan.fills) external.fills[fill.field] = await this.findFill(fill, ctx);
-    const result = evaluateRecord(compiled, input, ctx, external, previous ? { mode, previous } : { mode });
+    for (const fill of plan.fills) external.fills[fill.field] = await this.findFill(fill, ctx, caller);
+    const options = { mode, locked: access.locked, ...(previous ? { previous } : {}) };
+    const result = evaluateRecord(compiled, input, ctx, external, options);
     if (result.errors.length) {
       throw new TrellisError('VALIDATION_FAILED', `Record is not valid: ${result.errors.map((e) => `${e.field}: ${e.message.en}`).join('; ')}`, { fields: result.errors });
     }
     return result.data;
   }
 
-  /** Value linkage: the `take` field of the newest record in another form whose fields equal the match values. */
-  private async findFill(fill: { form: string; match: Record<string, unknown>; take: string }, ctx: EvalContext): Promise<unknown> {
+  /** Records among `ids` of form `formId` that the caller may see (with every field: lookups read them). */
+  private async readable(formId: string, ids: string[], caller: Caller): Promise<RecordEntity[]> {
+    const target = await this.forms.published(formId).catch(() => null);
+    if (!target) return [];
+    const access = await this.access.form(caller, target);
+    if (!access.can.view) return [];
+    if (access.scope.view.kind === 'true') return this.store.records.getMany(formId, ids);
+    const filter = andFilters([{ kind: 'in', path: ID_PATH, values: ids, negate: false }, access.scope.view]);
+    return (await this.store.records.find(formId, { filter, sort: [], limit: ids.length, after: null, count: false })).items;
+  }
+
+  /** Value linkage: the `take` field of the newest record in another form whose fields equal the match values, as the caller may see it. */
+  private async findFill(fill: { form: string; match: Record<string, unknown>; take: string }, ctx: EvalContext, caller: Caller): Promise<unknown> {
     if (Object.values(fill.match).some((v) => v === undefined || v === null || v === '')) return undefined;
-    let target: PublishedForm;
-    try {
-      target = await this.forms.published(fill.form);
-    } catch {
-      return undefined;
-    }
+    const target = await this.forms.published(fill.form).catch(() => null);
+    if (!target) return undefined;
+    const access = await this.access.form(caller, target);
+    if (!access.can.view || access.hidden.has(fill.take) || Object.keys(fill.match).some((k) => access.hidden.has(k))) return undefined;
     const filter = { and: Object.entries(fill.match).map(([field, value]) => ({ field, op: 'eq' as const, value })) };
     let norm;
     try {
@@ -124,11 +201,18 @@ export class RecordService {
     } catch {
       return undefined; // a match value of the wrong type simply finds nothing
     }
-    const page = await this.store.records.find(fill.form, { filter: norm, sort: [{ path: { source: 'system', column: 'createdAt', storage: 'datetime' }, dir: 'desc' }], limit: 1, after: null, count: false });
+    const page = await this.store.records.find(fill.form, { filter: andFilters([access.scope.view, norm]), sort: [{ path: { source: 'system', column: 'createdAt', storage: 'datetime' }, dir: 'desc' }], limit: 1, after: null, count: false });
     return page.items[0]?.data[fill.take];
   }
 }
 
-function context(actor: Actor | null): EvalContext {
-  return { user: actor, now: new Date() };
+function shown(record: RecordEntity, access: FormAccess): RecordEntity {
+  const data = stripHidden(record.data, access.hidden);
+  return data === record.data ? record : { ...record, data };
+}
+
+function context(caller: Caller): EvalContext {
+  if (caller.kind === 'share') return { user: null, now: new Date() };
+  const p = caller.principal;
+  return { user: { id: p.id, name: p.name, departments: p.departments, roles: p.roles.map((r) => r.id) }, now: new Date() };
 }

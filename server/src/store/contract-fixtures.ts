@@ -1,6 +1,7 @@
-import type {
-  AggregateRow, FieldPath, NormAggregateQuery, NormFilter, NormListQuery, NormSort, RecordData, Scalar, StorageType,
-  SystemField,
+import {
+  matchFilter,
+  type AggregateRow, type FieldPath, type NormAggregateQuery, type NormFilter, type NormListQuery, type NormSort, type RecordData, type Scalar,
+  type StorageType, type SystemField,
 } from '@trellis/core';
 import type { RecordEntity } from './port.js';
 
@@ -167,61 +168,6 @@ export function compareScalars(a: unknown, b: unknown): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
-function sameType(a: unknown, b: unknown): boolean {
-  return typeof a === typeof b && a !== null && b !== null;
-}
-
-function isEmpty(v: unknown): boolean {
-  return v === null || v === '' || (Array.isArray(v) && v.length === 0);
-}
-
-/** Whether record `r` matches `filter`. */
-export function matches(r: RecordEntity, filter: NormFilter): boolean {
-  switch (filter.kind) {
-    case 'true': return true;
-    case 'false': return false;
-    case 'and': return filter.items.every((i) => matches(r, i));
-    case 'or': return filter.items.some((i) => matches(r, i));
-    case 'not': return !matches(r, filter.item);
-    case 'cmp': {
-      const v = valueAt(r, filter.path);
-      const x = filter.value;
-      switch (filter.op) {
-        case 'eq': return x === null ? v === null : v === x;
-        case 'ne': return x === null ? v !== null : v !== x;
-        case 'gt': return sameType(v, x) && compareScalars(v, x) > 0;
-        case 'gte': return sameType(v, x) && compareScalars(v, x) >= 0;
-        case 'lt': return sameType(v, x) && compareScalars(v, x) < 0;
-        case 'lte': return sameType(v, x) && compareScalars(v, x) <= 0;
-      }
-      return false;
-    }
-    case 'in': {
-      const v = valueAt(r, filter.path);
-      const hit = filter.values.some((x) => x === v);
-      return filter.negate ? !hit : hit;
-    }
-    case 'text': {
-      const v = valueAt(r, filter.path);
-      if (typeof v !== 'string') return false;
-      const hay = v.toLowerCase();
-      const needle = filter.value.toLowerCase();
-      return filter.mode === 'contains' ? hay.includes(needle) : hay.startsWith(needle);
-    }
-    case 'has': {
-      const v = valueAt(r, filter.path);
-      const arr: unknown[] = Array.isArray(v) ? v : [];
-      if (filter.mode === 'any') return filter.values.some((x) => arr.includes(x));
-      if (filter.mode === 'all') return filter.values.every((x) => arr.includes(x));
-      return !filter.values.some((x) => arr.includes(x));
-    }
-    case 'empty': {
-      const e = isEmpty(valueAt(r, filter.path));
-      return filter.negate ? !e : e;
-    }
-  }
-}
-
 /** Sort keys of `r` for `sort` (what a cursor carries). */
 export function sortValues(r: RecordEntity, sort: NormSort[]): Scalar[] {
   return sort.map((s) => {
@@ -242,7 +188,7 @@ function compareBySort(a: RecordEntity, b: RecordEntity, sort: NormSort[]): numb
 
 /** Reference answer of a list query: the page's ids, hasMore and total. */
 export function referenceFind(records: RecordEntity[], q: NormListQuery): { ids: string[]; hasMore: boolean; total: number } {
-  const all = records.filter((r) => matches(r, q.filter)).sort((a, b) => compareBySort(a, b, q.sort));
+  const all = records.filter((r) => matchFilter(q.filter, r)).sort((a, b) => compareBySort(a, b, q.sort));
   let start = 0;
   if (q.after) {
     const after = q.after;
@@ -292,7 +238,7 @@ export function bucketOf(v: string, bucket: 'day' | 'week' | 'month' | 'quarter'
 
 /** Reference answer of an aggregate query. */
 export function referenceAggregate(records: RecordEntity[], q: NormAggregateQuery): AggregateRow[] {
-  const rows = records.filter((r) => matches(r, q.filter));
+  const rows = records.filter((r) => matchFilter(q.filter, r));
   const groups = new Map<string, { key: Scalar[]; members: RecordEntity[] }>();
   for (const r of rows) {
     const key = q.groupBy.map((g) => {

@@ -1,6 +1,9 @@
 import type {
   AggregateRow, AppInput, FormDefinition, NormAggregateQuery, NormListQuery, RecordData,
 } from '@trellis/core';
+import type { EntityRepo, ThrottleRepo } from './entities.js';
+
+export * from './entities.js';
 
 /**
  * The storage port. Two adapters implement it: the embedded SQLite store
@@ -148,6 +151,10 @@ export interface Store {
   forms: FormRepo;
   records: RecordRepo;
   counters: CounterRepo;
+  /** users, departments, roles, sessions, API keys, share links, audit entries */
+  entities: EntityRepo;
+  /** fixed-window hit counters for rate limits and lockouts */
+  throttle: ThrottleRepo;
   /** creates tables/collections and runs pending migrations */
   migrate(): Promise<void>;
   ping(): Promise<boolean>;

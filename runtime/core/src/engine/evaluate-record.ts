@@ -26,6 +26,11 @@ export interface EvaluateOptions {
   mode: 'create' | 'update';
   /** the stored data, for updates (the input is then a patch over it) */
   previous?: RecordData;
+  /**
+   * fields the caller may not set (hidden or read-only to them by permission): they behave as
+   * read-only fields, and are not required of this caller, who cannot fill them
+   */
+  locked?: ReadonlySet<string>;
 }
 
 export interface EvaluateResult {
@@ -307,7 +312,8 @@ export function evaluateRecord(compiled: CompiledForm, input: RecordData, ctx: E
     if (isComputed(f)) continue;
     const r = compiled.rules.get(f.key);
     const visible = r?.visible === undefined || test(r.visible);
-    const readOnly = !!f.readOnly || test(r?.readOnly);
+    const locked = opts.locked?.has(f.key) ?? false;
+    const readOnly = !!f.readOnly || locked || test(r?.readOnly);
     if (readOnly && given.has(f.key) && !filled.has(f.key)) {
       if (create) setOrDelete(data, f.key, clone(defaults.get(f.key)));
       else if (!sameValue(input[f.key], previous[f.key])) {
@@ -321,7 +327,7 @@ export function evaluateRecord(compiled: CompiledForm, input: RecordData, ctx: E
     }
     const value = data[f.key];
     if (isEmpty(value)) {
-      if (f.required || test(r?.required)) errors.push({ field: f.key, code: 'required', message: fieldMessage('required') });
+      if (!locked && (f.required || test(r?.required))) errors.push({ field: f.key, code: 'required', message: fieldMessage('required') });
       continue;
     }
     if (r?.options !== undefined) {

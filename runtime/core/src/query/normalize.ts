@@ -104,6 +104,20 @@ export function resolveFieldPath(def: FormDefinition, name: string): { path: Fie
   return { path: { source: 'data', key: field.key, storage: facts.storage }, facts };
 }
 
+/** A filter that matches every record / no record. */
+export const MATCH_ALL: NormFilter = TRUE;
+export const MATCH_NONE: NormFilter = FALSE;
+
+/** Conjunction of normalized filters, simplified (a `false` part makes it `false`). */
+export function andFilters(items: NormFilter[]): NormFilter {
+  return and(items);
+}
+
+/** Disjunction of normalized filters, simplified (a `true` part makes it `true`). */
+export function orFilters(items: NormFilter[]): NormFilter {
+  return or(items);
+}
+
 function and(items: NormFilter[]): NormFilter {
   const out: NormFilter[] = [];
   for (const it of items) {

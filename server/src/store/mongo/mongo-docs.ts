@@ -1,6 +1,6 @@
 import { TrellisError, type AppInput, type RecordData } from '@trellis/core';
 import type { ClientSession, Collection, Db, ObjectId } from 'mongodb';
-import type { HistoryEntry, RecordEntity } from '../port.js';
+import type { EntityKind, HistoryEntry, RecordEntity } from '../port.js';
 import { formCollections, type FormCollections, type RecordDoc } from './mongo-form-collections.js';
 
 /** Documents as stored. Ids are the entities' string ids, kept in `_id`. */
@@ -46,12 +46,34 @@ export interface CounterDoc {
   value: number;
 }
 
+/** An organisation or security document; `_id` is `${kind}:${id}`, and key, ref and version are copied out for the indexes. */
+export interface EntityDoc {
+  _id: string;
+  kind: EntityKind;
+  id: string;
+  key: string | null;
+  ref: string | null;
+  /** null for kinds without a version (sessions, API keys, share links, audit entries) */
+  version: number | null;
+  /** the entity, keys escaped like record data (an audit entry's details are free-form) */
+  doc: Record<string, unknown>;
+}
+
+/** A fixed-window hit counter; `_id` is the throttle key, `resetAt` epoch milliseconds. */
+export interface ThrottleDoc {
+  _id: string;
+  count: number;
+  resetAt: number;
+}
+
 export interface Collections {
   apps: Collection<AppDoc>;
   forms: Collection<FormDoc>;
   formVersions: Collection<FormVersionDoc>;
   counters: Collection<CounterDoc>;
   history: Collection<HistoryDoc>;
+  entities: Collection<EntityDoc>;
+  throttle: Collection<ThrottleDoc>;
   /** one collection per form: `records_<formId>` */
   records: FormCollections;
 }
@@ -63,6 +85,8 @@ export function collections(db: Db): Collections {
     formVersions: db.collection<FormVersionDoc>('form_versions'),
     counters: db.collection<CounterDoc>('counters'),
     history: db.collection<HistoryDoc>('history'),
+    entities: db.collection<EntityDoc>('entities'),
+    throttle: db.collection<ThrottleDoc>('throttle'),
     records: formCollections(db),
   };
 }

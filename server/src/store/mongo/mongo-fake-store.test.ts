@@ -11,6 +11,8 @@ import { runStoreContract } from '../contract.js';
 import type { MongoDoc } from './mongo-field.js';
 
 type Sort = [string, 1 | -1][] | Record<string, 1 | -1>;
+/** operators (`{ $set: … }`) or an aggregation pipeline (`[{ $set: … }]`), both applied by mingo */
+type Update = MongoDoc | MongoDoc[];
 interface Index { name: string; key: Record<string, number>; unique?: boolean; partialFilterExpression?: MongoDoc }
 
 // keeps ObjectId instances (apps' and forms' `seq`), copies plain data
@@ -25,6 +27,25 @@ function at(doc: MongoDoc, path: string): unknown {
   let v: unknown = doc;
   for (const part of path.split('.')) v = typeof v === 'object' && v !== null ? (v as MongoDoc)[part] : undefined;
   return v;
+}
+
+// like the server, an upsert starts from the filter's equality terms (`v` or `{ $eq: v }`)
+function upsertSeed(filter: MongoDoc): MongoDoc {
+  const doc: MongoDoc = {};
+  for (const [k, v] of Object.entries(filter)) {
+    if (k.startsWith('$') || k.includes('.')) continue;
+    const ops = typeof v === 'object' && v !== null && !(v instanceof ObjectId) && Object.keys(v).some((x) => x.startsWith('$'));
+    if (!ops) doc[k] = clone(v);
+    else if ('$eq' in (v as MongoDoc)) doc[k] = clone((v as MongoDoc).$eq);
+  }
+  return doc;
+}
+
+// mingo changes an operator update in place but puts a pipeline's result in the array slot
+function updated(doc: MongoDoc, update: Update): MongoDoc {
+  const slot = [doc];
+  updateOne(slot, {}, update as Parameters<typeof updateOne>[2]);
+  return slot[0]!;
 }
 
 function duplicateKey(index: Index): Error {
@@ -60,9 +81,8 @@ class MingoCollection {
     }
   }
 
-  private apply(hit: MongoDoc, update: MongoDoc): MongoDoc {
-    const next = clone(hit);
-    updateOne([next], { _id: next._id }, update);
+  private apply(hit: MongoDoc, update: Update): MongoDoc {
+    const next = updated(clone(hit), update);
     this.assertUnique(next, this.docs.filter((d) => d !== hit));
     this.docs[this.docs.indexOf(hit)] = next;
     return next;
@@ -87,17 +107,24 @@ class MingoCollection {
     return clone(this.matching(filter)[0] ?? null);
   }
 
-  async findOneAndUpdate(filter: MongoDoc, update: MongoDoc, options: { upsert?: boolean } = {}) {
+  // runs to the end without awaiting, so concurrent calls apply one after another, as on the server
+  async findOneAndUpdate(filter: MongoDoc, update: Update, options: { upsert?: boolean; returnDocument?: 'before' | 'after' } = {}) {
+    const after = options.returnDocument === 'after';
     const hit = this.matching(filter)[0];
-    if (hit) return clone(this.apply(hit, update));
+    if (hit) {
+      const next = this.apply(hit, update);
+      return clone(after ? next : hit);
+    }
     if (!options.upsert) return null;
-    const doc: MongoDoc = { _id: filter._id };
-    updateOne([doc], { _id: doc._id }, update);
+    const seed = upsertSeed(filter);
+    seed._id ??= `oid-${String(++this.seq).padStart(8, '0')}`;
+    const doc = updated(seed, update);
+    this.assertUnique(doc, [...this.docs, doc]);
     this.docs.push(doc);
-    return clone(doc);
+    return after ? clone(doc) : null;
   }
 
-  async updateOne(filter: MongoDoc, update: MongoDoc) {
+  async updateOne(filter: MongoDoc, update: Update) {
     const hit = this.matching(filter)[0];
     if (hit) this.apply(hit, update);
     return { matchedCount: hit ? 1 : 0 };

@@ -1,7 +1,8 @@
-// Deployment. Collections: apps, forms, form_versions, counters, history (one
-// each), and one `records_<formId>` per form, holding that form's records with
-// its own indexes (`created` plus syncIndexes' `f_<key>` / `u_<key>`), so the
-// 64-indexes-per-collection limit applies per form, not per workspace.
+// Deployment. Collections: apps, forms, form_versions, counters, history,
+// entities, throttle (one each), and one `records_<formId>` per form, holding
+// that form's records with its own indexes (`created` plus syncIndexes'
+// `f_<key>` / `u_<key>`), so the 64-indexes-per-collection limit applies per
+// form, not per workspace.
 // Transactions (record + history + serial counters in one commit) need a
 // replica set or a sharded cluster; a standalone server works without them.
 // Sharding: shard each large `records_<formId>` on `{ _id: 'hashed' }` (ids
@@ -14,13 +15,15 @@
 // syncIndexes on a sharded one fails rather than silently not enforcing), or
 // be sharded on that unique field itself (`{ 'data.<key>': 1 }`, possible for
 // one unique field only, with that field's skew). Queries on a hashed-`_id`
-// collection go to every shard except lookups by id.
+// collection go to every shard except lookups by id. `entities` and `throttle`
+// are small: keep them unsharded.
 import { TrellisError, type AppInput, type FormDefinition } from '@trellis/core';
 import { MongoClient, ObjectId, type ClientSession, type Db } from 'mongodb';
 import type {
   AppEntity, AppRepo, CounterRepo, FormEntity, FormRepo, FormVersionEntity, Store,
 } from '../port.js';
 import { escapeRegex } from './compile-filter.js';
+import { ENTITY_INDEXES, THROTTLE_INDEXES, createEntityRepo, createThrottleRepo } from './mongo-entities.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import { recordsCollectionName } from './mongo-form-collections.js';
 import { createRecordRepo, nextCounter } from './mongo-records.js';
@@ -58,6 +61,8 @@ export function mongoStoreOver(db: Db, atomic: RunAtomic, close: () => Promise<v
     forms: createFormRepo(c, atomic),
     records: createRecordRepo(c, atomic),
     counters: createCounterRepo(c),
+    entities: createEntityRepo(c),
+    throttle: createThrottleRepo(c),
     async migrate() {
       await c.apps.createIndexes([{ key: { workspaceId: 1, seq: 1 }, name: 'workspace' }]);
       await c.forms.createIndexes([{ key: { appId: 1, seq: 1 }, name: 'app' }]);
@@ -67,6 +72,8 @@ export function mongoStoreOver(db: Db, atomic: RunAtomic, close: () => Promise<v
         // app deletion removes history by form
         { key: { formId: 1 }, name: 'form' },
       ]);
+      await c.entities.createIndexes(ENTITY_INDEXES);
+      await c.throttle.createIndexes(THROTTLE_INDEXES);
       // each form's `records_<formId>` is created on its first write or syncIndexes
       // the counters collection needs no index besides _id; touching it creates it before any transaction
       await db.createCollection('counters').catch(() => undefined);

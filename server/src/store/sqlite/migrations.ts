@@ -50,6 +50,30 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX history_form ON history(form_id);
     `,
   },
+  {
+    id: 2,
+    name: 'entities and throttle',
+    // entities keep rowids: a role's grants can make a document too large for a WITHOUT ROWID row
+    sql: `
+      CREATE TABLE entities (
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        key TEXT,
+        ref TEXT,
+        version INTEGER,
+        doc TEXT NOT NULL,
+        PRIMARY KEY (kind, id)
+      );
+      CREATE UNIQUE INDEX entities_key ON entities(kind, key) WHERE key IS NOT NULL;
+      CREATE INDEX entities_ref ON entities(kind, ref, id);
+      CREATE TABLE throttle (
+        key TEXT PRIMARY KEY,
+        count INTEGER NOT NULL,
+        reset_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX throttle_reset ON throttle(reset_at);
+    `,
+  },
 ];
 
 /** Applies pending migrations, each in its own transaction; safe to call again. */

@@ -1,11 +1,13 @@
 import type { Store } from '../port.js';
 import { sqliteAppRepo } from './app-repo.js';
 import { sqliteCounterRepo } from './counter-repo.js';
+import { sqliteEntityRepo } from './entity-repo.js';
 import { sqliteFormRepo } from './form-repo.js';
 import { runMigrations } from './migrations.js';
 import { RecordTables } from './record-tables.js';
 import { sqliteRecordRepo, type AggregateStrategy } from './record-repo.js';
 import { SqliteDb } from './sqlite-db.js';
+import { sqliteThrottleRepo } from './throttle-repo.js';
 
 export interface SqliteStoreOptions {
   /** database file (its folder is created when missing), or ":memory:" */
@@ -28,6 +30,8 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     forms: sqliteFormRepo(db),
     records: sqliteRecordRepo(db, tables, options.aggregate),
     counters: sqliteCounterRepo(db),
+    entities: sqliteEntityRepo(db),
+    throttle: sqliteThrottleRepo(db),
     async migrate() {
       runMigrations(db);
     },

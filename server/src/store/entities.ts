@@ -1,0 +1,172 @@
+import type { Label, Partner, RoleInput } from '@trellis/core';
+
+/**
+ * The organisation and security part of the storage port: small documents of a
+ * few kinds kept in one generic repository. Each kind names at most one unique
+ * key (a user's e-mail, a share link's token hash) and one reference it is
+ * listed by (a session's user, a role's app); `entityKeys` says which, so both
+ * adapters index the same things.
+ */
+
+export interface UserEntity {
+  id: string;
+  /** lower-case; unique in the workspace */
+  email: string;
+  name: string;
+  status: 'active' | 'disabled';
+  admin: boolean;
+  departments: string[];
+  roles: string[];
+  /** external users (suppliers, customers) act for this record only */
+  partner: Partner | null;
+  /** `scrypt$…` (auth/password.ts), null until a password is set */
+  passwordHash: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DepartmentEntity {
+  id: string;
+  name: Label;
+  parentId: string | null;
+  leaderId: string | null;
+  order: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RoleEntity extends RoleInput {
+  id: string;
+  appId: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A signed-in session; the token names it, so revoking it cuts the token off. */
+export interface SessionEntity {
+  id: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  address: string | null;
+  userAgent: string | null;
+}
+
+export interface ApiKeyEntity {
+  id: string;
+  userId: string;
+  name: string;
+  /** sha256 of the secret part, hex */
+  hash: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface ShareLinkEntity {
+  id: string;
+  /** `submit`: anyone with the link may submit the form; `record`: anyone with it may read one record */
+  kind: 'submit' | 'record';
+  /** sha256 of the link token, hex: the token itself is never stored */
+  tokenHash: string;
+  formId: string;
+  recordId: string | null;
+  expiresAt: string | null;
+  passwordHash: string | null;
+  createdBy: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface AuditEntry {
+  /** time-ordered: newest entries have the greatest ids */
+  id: string;
+  at: string;
+  event: string;
+  actorId: string | null;
+  /** what the event is about: a user, role, key or link id */
+  subject: string | null;
+  address: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface EntityTypes {
+  user: UserEntity;
+  department: DepartmentEntity;
+  role: RoleEntity;
+  session: SessionEntity;
+  apiKey: ApiKeyEntity;
+  shareLink: ShareLinkEntity;
+  audit: AuditEntry;
+}
+export type EntityKind = keyof EntityTypes;
+export const ENTITY_KINDS: readonly EntityKind[] = ['user', 'department', 'role', 'session', 'apiKey', 'shareLink', 'audit'];
+
+/** The unique key and the listing reference of a document; adapters store both beside it. */
+export function entityKeys<K extends EntityKind>(kind: K, doc: EntityTypes[K]): { key: string | null; ref: string | null } {
+  const d = doc as EntityTypes[EntityKind];
+  switch (kind) {
+    case 'user':
+      return { key: (d as UserEntity).email, ref: null };
+    case 'department':
+      return { key: null, ref: (d as DepartmentEntity).parentId };
+    case 'role':
+      return { key: null, ref: (d as RoleEntity).appId };
+    case 'session':
+      return { key: null, ref: (d as SessionEntity).userId };
+    case 'apiKey':
+      return { key: null, ref: (d as ApiKeyEntity).userId };
+    case 'shareLink':
+      return { key: (d as ShareLinkEntity).tokenHash, ref: (d as ShareLinkEntity).formId };
+    case 'audit':
+      return { key: null, ref: (d as AuditEntry).actorId };
+    default:
+      throw new Error(`unknown entity kind ${String(kind)}`);
+  }
+}
+
+export interface EntityListOptions {
+  /** only documents whose reference (see `entityKeys`) equals this */
+  ref?: string;
+  /** only documents with a smaller id (the next page of a newest-first listing) */
+  before?: string;
+  /** at most this many (all when absent) */
+  limit?: number;
+}
+
+export interface EntityRepo {
+  /** UNIQUE_VIOLATION (details.field "key") when another document of the kind has the same unique key */
+  insert<K extends EntityKind>(kind: K, doc: EntityTypes[K]): Promise<void>;
+  get<K extends EntityKind>(kind: K, id: string): Promise<EntityTypes[K] | null>;
+  /** the document whose unique key is `key` */
+  getByKey<K extends EntityKind>(kind: K, key: string): Promise<EntityTypes[K] | null>;
+  /** newest id first */
+  list<K extends EntityKind>(kind: K, options?: EntityListOptions): Promise<EntityTypes[K][]>;
+  /**
+   * replaces the document with `doc` (same id); when `expectedVersion` is a number the stored
+   * document's `version` must equal it, else VERSION_CONFLICT; null when missing; UNIQUE_VIOLATION as insert
+   */
+  update<K extends EntityKind>(kind: K, doc: EntityTypes[K], expectedVersion: number | null): Promise<EntityTypes[K] | null>;
+  /** false when missing */
+  delete(kind: EntityKind, id: string): Promise<boolean>;
+}
+
+export interface ThrottleWindow {
+  count: number;
+  /** epoch milliseconds when the window ends and the count starts again from zero */
+  resetAt: number;
+}
+
+/** Fixed-window hit counters shared by every server node (rate limits, login lockout). */
+export interface ThrottleRepo {
+  /** adds a hit to `key`; a window starts at the first hit after the last one ended and lasts `windowMs` */
+  hit(key: string, windowMs: number, now: number): Promise<ThrottleWindow>;
+  /** the live window of `key`, null when none (never hit, or ended by `now`) */
+  peek(key: string, now: number): Promise<ThrottleWindow | null>;
+  clear(key: string): Promise<void>;
+  /** removes windows that ended before `now` */
+  purge(now: number): Promise<number>;
+}
