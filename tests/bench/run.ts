@@ -61,8 +61,8 @@ async function ceiling(): Promise<autocannon.Result> {
   return res;
 }
 
-/** Adds records straight through the store port (as an import would) until the form holds `total`. */
-async function seed(dataDir: string, formId: string, from: number, total: number): Promise<void> {
+/** Adds records straight through the store port (as an import would) until the form holds `total`, written in turn by `authors`. */
+async function seed(dataDir: string, formId: string, from: number, total: number, authors: string[]): Promise<void> {
   const store = await createSqliteStore({ file: path.join(dataDir, 'trellis.db') });
   const next = rng(1000 + from);
   const start = Date.parse('2025-01-01T00:00:00Z');
@@ -76,8 +76,8 @@ async function seed(dataDir: string, formId: string, from: number, total: number
       data.total = Math.round((data.qty as number) * (data.price as number) * 100) / 100;
       const id = `seed${String(n).padStart(9, '0')}`;
       batch.push({
-        record: { id, formId, formVersion: 1, version: 1, data, createdBy: null, createdAt: at, updatedAt: at, status: 'active' },
-        history: { id: `h${id}`, recordId: id, formId, action: 'create', by: null, at, version: 1, changes: [] },
+        record: { id, formId, formVersion: 1, version: 1, data, createdBy: authors[n % authors.length]!, createdAt: at, updatedAt: at, status: 'active' },
+        history: { id: `h${id}`, recordId: id, formId, action: 'create', by: authors[n % authors.length]!, at, version: 1, changes: [] },
         serials: [],
       });
     }
@@ -87,25 +87,27 @@ async function seed(dataDir: string, formId: string, from: number, total: number
   console.log(`  seeded ${total - from} records in ${((Date.now() - t0) / 1000).toFixed(1)} s (now ${total})`);
 }
 
-async function readBenches(server: ServerProcess, formId: string, size: string): Promise<void> {
+/** List and aggregate benches as one signed-in person (`who` names them in the figures). */
+async function readBenches(server: ServerProcess, formId: string, size: string, token: string, who: string): Promise<void> {
+  const auth = { authorization: `Bearer ${token}` };
   let i = 0;
   const listPath = () => {
     const filter = encodeURIComponent(JSON.stringify({ field: 'dept', op: 'eq', value: DEPARTMENTS[i++ % DEPARTMENTS.length] }));
     return `/api/forms/${formId}/records?filter=${filter}&sort=-createdAt&limit=50`;
   };
   // once for latency (one client at a time), once for throughput (the server saturated: p99 is then mostly queueing)
-  const one = await cannon({ url: server.url, connections: 1, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: listPath() }) }] });
-  record(`list page of 50, filter dept (indexed), sort -createdAt, ${size} records, 1 connection`, one, server.child, 'p99 < 20 ms (at 1M)');
-  const list = await cannon({ url: server.url, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: listPath() }) }] });
-  record(`list page of 50, same, ${size} records, ${CONNECTIONS} connections`, list, server.child, '—');
+  const one = await cannon({ url: server.url, connections: 1, requests: [{ method: 'GET', headers: auth, setupRequest: (req) => ({ ...req, path: listPath() }) }] });
+  record(`${who}: list page of 50, filter dept (indexed), sort -createdAt, ${size} records, 1 connection`, one, server.child, 'p99 < 20 ms (at 1M)');
+  const list = await cannon({ url: server.url, requests: [{ method: 'GET', headers: auth, setupRequest: (req) => ({ ...req, path: listPath() }) }] });
+  record(`${who}: list page of 50, same, ${size} records, ${CONNECTIONS} connections`, list, server.child, '—');
 
   const agg = JSON.stringify({ groupBy: [{ field: 'dept' }], metrics: [{ op: 'count' }, { op: 'sum', field: 'amount' }, { op: 'avg', field: 'total' }] });
-  const aggRes = await cannon({ url: `${server.url}/api/forms/${formId}/aggregate`, connections: 1, amount: 10, method: 'POST', headers: { 'content-type': 'application/json' }, body: agg });
-  record(`aggregate: group by dept, count+sum+avg, ${size} records`, aggRes, server.child, '< 500 ms (at 1M)');
+  const aggRes = await cannon({ url: `${server.url}/api/forms/${formId}/aggregate`, connections: 1, amount: 10, method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: agg });
+  record(`${who}: aggregate: group by dept, count+sum+avg, ${size} records`, aggRes, server.child, '< 500 ms (at 1M)');
 
   const monthly = JSON.stringify({ groupBy: [{ field: 'createdAt', bucket: 'month' }], metrics: [{ op: 'count' }, { op: 'sum', field: 'amount' }] });
-  const monRes = await cannon({ url: `${server.url}/api/forms/${formId}/aggregate`, connections: 1, amount: 10, method: 'POST', headers: { 'content-type': 'application/json' }, body: monthly });
-  record(`aggregate: group by month of createdAt, ${size} records`, monRes, server.child, '< 500 ms (at 1M)');
+  const monRes = await cannon({ url: `${server.url}/api/forms/${formId}/aggregate`, connections: 1, amount: 10, method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: monthly });
+  record(`${who}: aggregate: group by month of createdAt, ${size} records`, monRes, server.child, '< 500 ms (at 1M)');
 }
 
 async function main(): Promise<void> {
@@ -114,27 +116,48 @@ async function main(): Promise<void> {
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'trellis-bench-'));
   let server = await startServerProcess({ DATA_DIR: dataDir });
-  const appId = (await http(server.url, 'POST', '/api/apps', { name: 'Bench' })).body.id;
-  const formId = (await http(server.url, 'POST', `/api/apps/${appId}/forms`, benchForm)).body.id;
-  await http(server.url, 'POST', `/api/forms/${formId}/publish`);
+  const admin = server.token;
+  const api = (method: string, url: string, body?: unknown) => http(server.url, method, url, body, admin);
+  const appId = (await api('POST', '/api/apps', { name: 'Bench' })).body.id;
+  const formId = (await api('POST', `/api/apps/${appId}/forms`, benchForm)).body.id;
+  await api('POST', `/api/forms/${formId}/publish`);
 
-  const pool = bodies(2, 1000);
-  let i = 0;
-  const submit = await cannon({
-    url: server.url,
-    requests: [{ method: 'POST', path: `/api/forms/${formId}/records`, headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: pool[i++ % pool.length] }) }],
-  });
-  record('submit a record (validate, rules, formula, store)', submit, server.child, '≥ 3,000/s, p99 < 50 ms');
-  const submitted = (await http(server.url, 'GET', `/api/forms/${formId}/records?count=true&limit=1`)).body.total as number;
+  // An organisation: 4 departments of 5 people; employees submit and see their department's records, notes hidden.
+  const role = (await api('POST', '/api/roles', { name: 'Bench employee', forms: { [formId]: { actions: ['submit', 'view'], scope: 'department', fields: { notes: 'hidden' } } } })).body.id;
+  const authors: string[] = [];
+  for (let d = 0; d < 4; d++) {
+    const dept = (await api('POST', '/api/departments', { name: `Department ${d}` })).body.id;
+    for (let u = 0; u < 5; u++) {
+      const user = await api('POST', '/api/users', { email: `e${d}-${u}@bench.test`, name: `Employee ${d}-${u}`, departments: [dept], roles: [role], ...(d === 0 && u === 0 ? { password: 'bench-password' } : {}) });
+      authors.push(user.body.id);
+    }
+  }
+  const employee = (await http(server.url, 'POST', '/api/auth/login', { username: 'e0-0@bench.test', password: 'bench-password' })).body.token as string;
+
+  const submitAs = async (token: string, who: string, seed: number) => {
+    const pool = bodies(seed, 1000);
+    let i = 0;
+    const res = await cannon({
+      url: server.url,
+      requests: [{ method: 'POST', path: `/api/forms/${formId}/records`, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, setupRequest: (req) => ({ ...req, body: pool[i++ % pool.length] }) }],
+    });
+    record(`${who}: submit a record (validate, rules, formula, store)`, res, server.child, '≥ 3,000/s, p99 < 50 ms');
+    return res;
+  };
+  const submit = await submitAs(admin, 'admin', 2);
+  await submitAs(employee, 'employee (department scope, a hidden field)', 3);
+  const submitted = (await api('GET', `/api/forms/${formId}/records?count=true&limit=1`)).body.total as number;
   await server.stop();
 
   const sizes = quick ? [100_000] : [100_000, 1_000_000];
   let have = submitted;
   for (const size of sizes) {
-    await seed(dataDir, formId, have, size);
+    await seed(dataDir, formId, have, size, authors);
     have = size;
     server = await startServerProcess({ DATA_DIR: dataDir });
-    await readBenches(server, formId, size.toLocaleString('en'));
+    // the tokens signed in before still hold: sessions and the signing secret live in DATA_DIR
+    await readBenches(server, formId, size.toLocaleString('en'), admin, 'admin');
+    await readBenches(server, formId, size.toLocaleString('en'), employee, 'employee (department scope)');
     await server.stop();
   }
   rmSync(dataDir, { recursive: true, force: true });

@@ -23,7 +23,7 @@ function formReply({ form, published, design, access }: FormView) {
       publishedAt: published.version.publishedAt,
       definition: design ? published.version.definition : visibleDefinition(published.version.definition, hidden),
       jsonSchema: design ? published.compiled.jsonSchema : withoutProperties(published.compiled.jsonSchema, visible),
-      uiSchema: design ? published.compiled.uiSchema : Object.fromEntries(Object.entries(published.compiled.uiSchema).filter(([k]) => k.startsWith('ui:') || visible(k))),
+      uiSchema: design ? published.compiled.uiSchema : withoutUiFields(published.compiled.uiSchema, visible, access?.locked ?? new Set()),
     },
     permissions: {
       design,
@@ -32,6 +32,14 @@ function formReply({ form, published, design, access }: FormView) {
       readOnly: design || !access ? [] : [...access.locked].filter((k) => !hidden.has(k)),
     },
   };
+}
+
+/** The uiSchema without hidden fields, read-only fields marked so (the runtime renders them disabled). */
+function withoutUiFields(ui: Record<string, unknown>, keep: (key: string) => boolean, locked: ReadonlySet<string>): Record<string, unknown> {
+  const out = Object.fromEntries(Object.entries(ui).filter(([k]) => k.startsWith('ui:') || keep(k)));
+  for (const k of locked) if (keep(k)) out[k] = { ...(out[k] as object | undefined), 'ui:readonly': true };
+  if (Array.isArray(out['ui:order'])) out['ui:order'] = (out['ui:order'] as unknown[]).filter((k) => typeof k !== 'string' || k === '*' || keep(k));
+  return out;
 }
 
 function withoutProperties(schema: unknown, keep: (key: string) => boolean): unknown {

@@ -160,7 +160,7 @@ export class RecordService {
     mode: 'create' | 'update', previous?: RecordData,
   ): Promise<RecordData> {
     const { compiled } = published;
-    const plan = planExternal(compiled, input, ctx, previous);
+    const plan = planExternal(compiled, input, ctx, previous, access.locked);
     const external: ExternalData = { links: {}, fills: {} };
     for (const link of plan.links) {
       // a link may only point at records the caller can see in the linked form

@@ -111,6 +111,8 @@ export function limitLookups(access: FormAccess, definition: FormDefinition, rea
   const links = new Map(definition.fields.filter((f) => f.type === 'link').map((f) => [f.key, f.form]));
   const extra = definition.fields.filter((f) => {
     if (f.type !== 'lookup' || access.hidden.has(f.key) || !f.link || !f.field) return false;
+    // a lookup through a hidden link would show what the link points at
+    if (access.hidden.has(f.link)) return true;
     const target = links.get(f.link);
     return target !== undefined && !readable(target, f.field);
   });

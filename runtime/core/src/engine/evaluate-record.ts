@@ -116,6 +116,11 @@ function mergeInput(compiled: CompiledForm, input: RecordData, base: RecordData,
   return { data, given };
 }
 
+/** A field no caller input may change: read-only in the form, or locked for this caller. */
+function isFixed(f: AnyField, locked: ReadonlySet<string> | undefined): boolean {
+  return !!f.readOnly || (locked?.has(f.key) ?? false);
+}
+
 function allowedOptions(v: unknown): Set<string> {
   return new Set(Array.isArray(v) ? v.filter((x) => typeof x === 'string' || typeof x === 'number').map(String) : []);
 }
@@ -240,8 +245,10 @@ function finishValues(fields: readonly AnyField[], values: Record<string, unknow
  * `evaluateRecord`. On update pass the stored data as `previous` so links the
  * patch does not touch still feed their lookups.
  */
-export function planExternal(compiled: CompiledForm, input: RecordData, ctx: EvalContext, previous?: RecordData): ExternalPlan {
-  const { data } = mergeInput(compiled, isObject(input) ? input : {}, previous ?? {}, null);
+export function planExternal(compiled: CompiledForm, input: RecordData, ctx: EvalContext, previous?: RecordData, locked?: ReadonlySet<string>): ExternalPlan {
+  // what the caller may not set plays no part (evaluateRecord puts those fields back too)
+  const settable = isObject(input) ? Object.fromEntries(Object.entries(input).filter(([k]) => { const f = compiled.fields.get(k); return !f || !isFixed(f, locked); })) : {};
+  const { data } = mergeInput(compiled, settable, previous ?? {}, null);
   const links: ExternalPlan['links'] = [];
   const addLink = (path: string, form: string | undefined, found: string[]) => {
     if (!form || found.length === 0) return;
@@ -284,6 +291,14 @@ export function evaluateRecord(compiled: CompiledForm, input: RecordData, ctx: E
   const previous = create ? {} : (opts.previous ?? {});
   const { data, given } = mergeInput(compiled, input, previous, errors);
   const fields = [...compiled.fields.values()];
+  // Fields the caller may never set (read-only in the form, or locked by permission) are put back
+  // before anything reads them, so a forged value cannot steer defaults, rules or formulas.
+  for (const f of fields) {
+    if (!given.has(f.key) || !isFixed(f, opts.locked)) continue;
+    if (!create && !sameValue(input[f.key], previous[f.key])) errors.push({ field: f.key, code: 'readOnly', message: fieldMessage('readOnly') });
+    setOrDelete(data, f.key, create ? undefined : previous[f.key]);
+    given.delete(f.key);
+  }
 
   // ruleScope's context part ($user, $now, $today) once per evaluation: $today costs an Intl call
   const ctxVars = ruleScope({}, ctx);
