@@ -30,7 +30,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`TRELLIS_TOKEN_TTL must be a whole number of seconds from 60 to 7776000, not "${env.TRELLIS_TOKEN_TTL}"`);
   }
   const adminPassword = env.TRELLIS_ADMIN_PASSWORD || undefined;
-  if (adminPassword !== undefined && adminPassword.length < 8) throw new Error('TRELLIS_ADMIN_PASSWORD must have at least 8 characters');
+  if (adminPassword !== undefined && (adminPassword.length < 8 || adminPassword.length > 200)) throw new Error('TRELLIS_ADMIN_PASSWORD must have 8 to 200 characters');
   return {
     port,
     host: env.HOST ?? '127.0.0.1',

@@ -1,10 +1,23 @@
 import { mkdirSync } from 'node:fs';
 import { buildApp } from './app.js';
-import { readConfig } from './config.js';
+import { readConfig, type Config } from './config.js';
 
-const config = readConfig();
-mkdirSync(config.dataDir, { recursive: true });
-const app = await buildApp({ config, logger: true });
+function cannotStart(e: unknown): never {
+  // a configuration mistake (a bad variable, a short TRELLIS_SECRET, a corrupt secret file) is one clear line
+  process.stderr.write(`Trellis cannot start: ${e instanceof Error ? e.message : String(e)}\n`);
+  if (process.env.LOG_LEVEL === 'debug' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+  process.exit(1);
+}
+
+let config: Config;
+let app: Awaited<ReturnType<typeof buildApp>>;
+try {
+  config = readConfig();
+  mkdirSync(config.dataDir, { recursive: true });
+  app = await buildApp({ config, logger: true });
+} catch (e) {
+  cannotStart(e);
+}
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -63,6 +63,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const status = STATUS[err.code];
       const retryAfter = (err.details as { retryAfter?: unknown } | undefined)?.retryAfter;
       if (status === 429 && typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
+      if (status === 401) void reply.header('www-authenticate', 'Bearer realm="trellis"');
       if (status >= 500) request.log.error({ err }, 'internal error');
       return reply.status(status).send(status >= 500 ? { error: { code: 'INTERNAL', message: 'Internal error' } } : body);
     }

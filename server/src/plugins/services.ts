@@ -50,6 +50,13 @@ export default fp<{ config: Config }>(
     app.decorate('roles', new RoleService(store, access, audit));
     app.decorate('shares', new ShareService(store, catalog, records, access, audit));
 
+    // ended rate-limit windows are swept now and then (each key is reused in place while live)
+    const sweep = setInterval(() => {
+      store.throttle.purge(Date.now()).catch((err: unknown) => app.log.warn({ err }, 'could not purge rate-limit windows'));
+    }, 10 * 60_000);
+    sweep.unref();
+    app.addHook('onClose', async () => clearInterval(sweep));
+
     const first = await auth.bootstrap(config.adminEmail, config.adminPassword);
     if (first?.password) {
       // printed once, on the console of the first start only: there is no default password

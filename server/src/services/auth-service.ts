@@ -39,7 +39,8 @@ export interface RequestInfo {
 }
 
 const unauthorized = (message: string) => new TrellisError('UNAUTHORIZED', message);
-const BEARER_RE = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/;
+// the scheme name is case-insensitive (RFC 9110)
+const BEARER_RE = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/i;
 
 function rateLimited(message: string, resetAt: number, now: number): TrellisError {
   return new TrellisError('RATE_LIMITED', message, { retryAfter: Math.max(1, Math.ceil((resetAt - now) / 1000)) });
@@ -95,28 +96,33 @@ export class AuthService {
 
   async login(email: string, password: string, info: RequestInfo): Promise<LoginResult> {
     const now = Date.now();
-    const account = `login:account:${email.toLowerCase()}`;
-    const addr = `login:address:${info.address ?? 'unknown'}`;
-    const [accountFails, addressFails] = await Promise.all([this.store.throttle.peek(account, now), this.store.throttle.peek(addr, now)]);
-    if (accountFails && accountFails.count >= LOGIN_LIMITS.accountFailures) {
-      await this.audit.record({ event: 'login.locked', actorId: null, subject: email.toLowerCase(), address: info.address });
-      throw rateLimited('Too many failed sign-ins for this account; try again later', accountFails.resetAt, now);
-    }
+    const who = email.toLowerCase();
+    const from = info.address ?? 'unknown';
+    const account = `login:account:${who}`;
+    const addr = `login:address:${from}`;
+    // Every attempt counts against the address first, so nothing below (locked accounts
+    // included) can be hammered without limit.
+    const attempts = await this.store.throttle.hit(`login:attempts:${from}`, LOGIN_LIMITS.attemptWindowMs, now);
+    if (attempts.count > LOGIN_LIMITS.addressAttempts) throw rateLimited('Too many sign-in attempts; slow down', attempts.resetAt, now);
+    const addressFails = await this.store.throttle.peek(addr, now);
     if (addressFails && addressFails.count >= LOGIN_LIMITS.addressFailures) {
       throw rateLimited('Too many failed sign-ins from this address; try again later', addressFails.resetAt, now);
     }
-    const attempts = await this.store.throttle.hit(`login:attempts:${info.address ?? 'unknown'}`, LOGIN_LIMITS.attemptWindowMs, now);
-    if (attempts.count > LOGIN_LIMITS.addressAttempts) throw rateLimited('Too many sign-in attempts; slow down', attempts.resetAt, now);
+    // The account's failure count is taken before the password is checked (and cleared on
+    // success), so a burst of parallel guesses gets no more checks than the limit allows.
+    const reserved = await this.store.throttle.hit(account, LOGIN_LIMITS.failureWindowMs, now);
+    if (reserved.count > LOGIN_LIMITS.accountFailures) throw rateLimited('Too many failed sign-ins for this account; try again later', reserved.resetAt, now);
 
-    const user = await this.store.entities.getByKey('user', email.toLowerCase());
+    const user = await this.store.entities.getByKey('user', who);
     // verifyPassword spends the same time on a missing user, so timing does not tell who exists
     const good = await verifyPassword(password, user?.passwordHash ?? null);
     if (!user || !good || user.status !== 'active') {
-      const [a] = await Promise.all([this.store.throttle.hit(account, LOGIN_LIMITS.failureWindowMs, now), this.store.throttle.hit(addr, LOGIN_LIMITS.failureWindowMs, now)]);
-      await this.audit.record({
-        event: 'login.failure', actorId: user?.id ?? null, subject: email.toLowerCase(), address: info.address,
-        details: { reason: !user ? 'unknown account' : !good ? 'wrong password' : 'disabled', failures: a.count },
-      });
+      await this.store.throttle.hit(addr, LOGIN_LIMITS.failureWindowMs, now);
+      const reason = !user ? 'unknown account' : !good ? 'wrong password' : 'disabled';
+      await this.audit.record({ event: 'login.failure', actorId: null, subject: who, address: info.address, details: { reason, failures: reserved.count } });
+      if (reserved.count === LOGIN_LIMITS.accountFailures) {
+        await this.audit.record({ event: 'login.lockout', actorId: null, subject: who, address: info.address, details: { until: new Date(reserved.resetAt).toISOString() } });
+      }
       throw unauthorized('Wrong e-mail or password');
     }
     await this.store.throttle.clear(account);
@@ -166,10 +172,16 @@ export class AuthService {
   async changePassword(actor: UserActor, current: string, next: string): Promise<void> {
     const user = await this.store.entities.get('user', actor.id);
     if (!user) throw notFound('User', actor.id);
+    // wrong current passwords count toward the account's sign-in lockout: a stolen token cannot guess it at speed
+    const now = Date.now();
+    const account = `login:account:${user.email}`;
+    const reserved = await this.store.throttle.hit(account, LOGIN_LIMITS.failureWindowMs, now);
+    if (reserved.count > LOGIN_LIMITS.accountFailures) throw rateLimited('Too many wrong passwords for this account; try again later', reserved.resetAt, now);
     if (!(await verifyPassword(current, user.passwordHash))) {
       await this.audit.record({ event: 'password.change.failure', actorId: actor.id, subject: actor.id, address: actor.address });
       throw new TrellisError('FORBIDDEN', 'The current password is wrong');
     }
+    await this.store.throttle.clear(account);
     await this.store.entities.update('user', { ...user, passwordHash: await hashPassword(next), version: user.version + 1, updatedAt: new Date().toISOString() }, user.version);
     // every other session ends: a changed password shuts out whoever else had it
     await this.revokeSessions(actor.id, (s) => s.id !== actor.sessionId);

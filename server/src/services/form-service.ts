@@ -74,7 +74,7 @@ export class FormService {
   /** Checks the draft against the other forms it names, then stores it as the next published version. */
   async publish(actor: UserActor, formId: string): Promise<FormVersionEntity> {
     const form = await this.requireDesign(actor, formId);
-    const definition = await this.resolveReferences(formId, form.draft);
+    const definition = await this.resolveReferences(actor, formId, form.draft);
     assertFormDefinition(definition);
     await this.store.records.syncIndexes(formId, indexSpecs(definition));
     const version = await this.store.forms.publish(formId, definition, actor.id, new Date().toISOString());
@@ -109,16 +109,18 @@ export class FormService {
   }
 
   /** Fills each lookup's `valueType` from the linked form and reports links, lookups and fills that name nothing. */
-  private async resolveReferences(formId: string, draft: FormDefinition): Promise<FormDefinition> {
+  private async resolveReferences(actor: UserActor, formId: string, draft: FormDefinition): Promise<FormDefinition> {
     const problems: DefinitionProblem[] = [];
     const targets = new Map<string, FormDefinition | null>();
+    // a form the designer may not read counts as missing: publishing must not tell them its fields
     const target = async (id: string): Promise<FormDefinition | null> => {
       if (!targets.has(id)) {
         if (id === formId) targets.set(id, draft);
         else {
           const f = await this.store.forms.get(id);
-          const v = f && f.publishedVersion > 0 ? await this.store.forms.getVersion(id, f.publishedVersion) : null;
-          targets.set(id, v ? v.definition : null);
+          const published = f ? await this.catalog.publishedOf(f) : null;
+          const view = f && published ? await this.view(actor, f, published) : null;
+          targets.set(id, published && view && (view.design || view.access?.can.view) ? published.version.definition : null);
         }
       }
       return targets.get(id) ?? null;

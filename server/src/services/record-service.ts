@@ -122,7 +122,12 @@ export class RecordService {
     const exists = await this.find(formId, recordId, access.scope.view);
     // the history of a deleted record is for those who see every record of the form
     if (!exists && !(entries.some((e) => e.action === 'delete') && access.scope.view.kind === 'true')) throw notFound('Record', recordId);
-    return entries.map((e) => (access.hidden.size === 0 ? e : { ...e, changes: e.changes.filter((c) => !access.hidden.has(c.field)) }));
+    if (access.hidden.size === 0) return entries;
+    const redact = (field: string, v: unknown) => stripHidden({ [field]: v }, access.hidden)[field] ?? null;
+    return entries.map((e) => ({
+      ...e,
+      changes: e.changes.filter((c) => !access.hidden.has(c.field)).map((c) => ({ ...c, from: redact(c.field, c.from), to: redact(c.field, c.to) })),
+    }));
   }
 
   /**
@@ -160,11 +165,22 @@ export class RecordService {
     mode: 'create' | 'update', previous?: RecordData,
   ): Promise<RecordData> {
     const { compiled } = published;
+    // fields hidden from the caller are ignored in what they send: an error would tell them the stored value
+    // (a share-link submitter sees nothing back, yet fills every field: only hidden fields they may not set go)
+    input = stripHidden(input, new Set([...access.hidden].filter((k) => access.locked.has(k))));
     const plan = planExternal(compiled, input, ctx, previous, access.locked);
+    // links the record already had stand as they are, even when someone else pointed them where this caller cannot see
+    const kept = new Map((previous ? planExternal(compiled, {}, ctx, previous).links : []).map((l) => [l.path, new Set(l.ids)]));
     const external: ExternalData = { links: {}, fills: {} };
     for (const link of plan.links) {
-      // a link may only point at records the caller can see in the linked form
-      const found = new Map((await this.readable(link.form, link.ids, caller)).map((r) => [r.id, r.data]));
+      const unchanged = link.ids.filter((id) => kept.get(link.path)?.has(id));
+      const added = link.ids.filter((id) => !kept.get(link.path)?.has(id));
+      // a new link may only point at records the caller can see in the linked form
+      const records = [
+        ...(unchanged.length ? await this.store.records.getMany(link.form, unchanged) : []),
+        ...(added.length ? await this.readable(link.form, added, caller) : []),
+      ];
+      const found = new Map(records.map((r) => [r.id, r.data]));
       external.links[link.path] = Object.fromEntries(link.ids.map((id) => [id, found.get(id) ?? null]));
     }
     for (const fill of plan.fills) external.fills[fill.field] = await this.findFill(fill, ctx, caller);

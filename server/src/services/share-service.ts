@@ -81,20 +81,22 @@ export class ShareService {
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw gone();
     const link = await this.store.entities.getByKey('shareLink', hashShareToken(token));
     if (!link || link.revokedAt || (link.expiresAt && Date.parse(link.expiresAt) <= Date.now())) throw gone();
+    // a link lives only while the person who made it is an active user
+    if (!(await this.access.directory()).principal(link.createdBy)) throw gone();
     const now = Date.now();
     const who = `${link.id}:${address ?? 'unknown'}`;
     const uses = await this.store.throttle.hit(`share:uses:${who}`, SHARE_LIMITS.useWindowMs, now);
     if (uses.count > SHARE_LIMITS.uses) throw new TrellisError('RATE_LIMITED', 'This link is used too often from your address; try again later', { retryAfter: Math.ceil((uses.resetAt - now) / 1000) });
     if (link.passwordHash) {
-      const fails = await this.store.throttle.peek(`share:password:${who}`, now);
-      if (fails && fails.count >= SHARE_LIMITS.passwordFailures) {
-        throw new TrellisError('RATE_LIMITED', 'Too many wrong passwords for this link; try again later', { retryAfter: Math.ceil((fails.resetAt - now) / 1000) });
-      }
       if (password === undefined) throw new TrellisError('UNAUTHORIZED', 'This link needs a password (send it in the X-Share-Password header)', { passwordRequired: true });
-      if (!(await verifyPassword(password, link.passwordHash))) {
-        await this.store.throttle.hit(`share:password:${who}`, SHARE_LIMITS.passwordWindowMs, now);
-        throw new TrellisError('UNAUTHORIZED', 'Wrong password for this link', { passwordRequired: true });
+      // counted before the check and cleared on success, so parallel guesses get no more checks than the limit
+      const key = `share:password:${who}`;
+      const tries = await this.store.throttle.hit(key, SHARE_LIMITS.passwordWindowMs, now);
+      if (tries.count > SHARE_LIMITS.passwordFailures) {
+        throw new TrellisError('RATE_LIMITED', 'Too many wrong passwords for this link; try again later', { retryAfter: Math.ceil((tries.resetAt - now) / 1000) });
       }
+      if (!(await verifyPassword(password, link.passwordHash))) throw new TrellisError('UNAUTHORIZED', 'Wrong password for this link', { passwordRequired: true });
+      await this.store.throttle.clear(key);
     }
     return { kind: 'share', link, address };
   }

@@ -384,3 +384,37 @@ describe('grantList', () => {
     expect(grantList(undefined)).toEqual([]);
   });
 });
+
+describe('lookups inside sub-tables', () => {
+  const withLines: FormDefinition = {
+    name: 'Orders with lines',
+    fields: [
+      { key: 'title', type: 'text', label: 'Title' },
+      {
+        key: 'lines', type: 'subtable', label: 'Lines', fields: [
+          { key: 'product', type: 'link', label: 'Product', form: 'products' },
+          { key: 'cost', type: 'lookup', label: 'Cost', link: 'product', field: 'cost', valueType: 'money' },
+          { key: 'name', type: 'lookup', label: 'Name', link: 'product', field: 'name', valueType: 'text' },
+          { key: 'qty', type: 'number', label: 'Qty' },
+        ],
+      },
+    ],
+  } as FormDefinition;
+
+  it("a line's lookup of a product field the person may not read is taken out of every row", () => {
+    const before = access(person(role({ orders: { actions: ['view'] } })), withLines);
+    const a = limitLookups(before, withLines, (formId, field) => formId === 'products' && field === 'name');
+    expect(sorted(a.hidden)).toEqual(['lines.cost']);
+    expect(a.locked.has('lines.cost')).toBe(false);
+    const data = { title: 'T', lines: [{ product: 'p1', cost: 9, name: 'Bolt', qty: 2 }, { product: 'p2', name: 'Nut' }] };
+    const shown = stripHidden(data, a.hidden);
+    expect(shown).toEqual({ title: 'T', lines: [{ product: 'p1', name: 'Bolt', qty: 2 }, { product: 'p2', name: 'Nut' }] });
+    expect(data.lines[0]).toHaveProperty('cost', 9);
+    expect(visibleDefinition(withLines, a.hidden).fields[1]).toMatchObject({ fields: [{ key: 'product' }, { key: 'name' }, { key: 'qty' }] });
+  });
+
+  it('a hidden sub-table needs no look at its lookups', () => {
+    const before = access(person(role({ orders: { actions: ['view'], fields: { lines: 'hidden' } } })), withLines);
+    expect(limitLookups(before, withLines, () => false)).toBe(before);
+  });
+});

@@ -2,7 +2,8 @@ import type { NormFilter } from '../query/normalized.js';
 import { MATCH_ALL, MATCH_NONE, orFilters } from '../query/normalize.js';
 import type { RecordData } from '../record.js';
 import type { FormAction, FormGrant } from '../schema/access.js';
-import type { FormDefinition } from '../schema/form.js';
+import { logicVars } from '../engine/logic.js';
+import type { Field, FormDefinition, Rule, SubField } from '../schema/form.js';
 import { appAccess, grantList, rolesFor, type Principal } from './principal.js';
 import { scopeFilter } from './scope.js';
 
@@ -102,26 +103,30 @@ export function resolveFormAccess(p: Principal, form: { id: string; appId: strin
 
 /**
  * Hides lookups whose source the person may not read: a lookup copies a field
- * of the linked form, so it is hidden when that form is closed to them or
- * that field is hidden from them there. `readable(formId, fieldKey)` answers
- * with the person's access to the other form.
+ * of the linked form, so it is hidden when that form is closed to them, that
+ * field is hidden from them there, or the link itself is hidden here.
+ * Lookups inside a sub-table are hidden as `table.lookup` (see stripHidden).
+ * `readable(formId, fieldKey)` answers with the person's access to the other form.
  */
 export function limitLookups(access: FormAccess, definition: FormDefinition, readable: (formId: string, fieldKey: string) => boolean): FormAccess {
-  if (access === FULL_ACCESS && definition.fields.every((f) => f.type !== 'lookup')) return access;
-  const links = new Map(definition.fields.filter((f) => f.type === 'link').map((f) => [f.key, f.form]));
-  const extra = definition.fields.filter((f) => {
-    if (f.type !== 'lookup' || access.hidden.has(f.key) || !f.link || !f.field) return false;
-    // a lookup through a hidden link would show what the link points at
-    if (access.hidden.has(f.link)) return true;
-    const target = links.get(f.link);
-    return target !== undefined && !readable(target, f.field);
-  });
+  const extra: string[] = [];
+  const check = (fields: readonly (Field | SubField)[], prefix: string) => {
+    const links = new Map(fields.filter((f) => f.type === 'link').map((f) => [f.key, f.form]));
+    for (const f of fields) {
+      if (f.type !== 'lookup' || !f.link || !f.field || access.hidden.has(`${prefix}${f.key}`)) continue;
+      const target = links.get(f.link);
+      // a lookup through a hidden link would show what the link points at
+      if (access.hidden.has(`${prefix}${f.link}`) || (target !== undefined && !readable(target, f.field))) extra.push(`${prefix}${f.key}`);
+    }
+  };
+  check(definition.fields, '');
+  for (const f of definition.fields) if (f.type === 'subtable' && !access.hidden.has(f.key)) check(f.fields ?? [], `${f.key}.`);
   if (extra.length === 0) return access;
   const hidden = new Set(access.hidden);
   const locked = new Set(access.locked);
-  for (const f of extra) {
-    hidden.add(f.key);
-    locked.add(f.key);
+  for (const key of extra) {
+    hidden.add(key);
+    if (!key.includes('.')) locked.add(key);
   }
   return { ...access, hidden, locked };
 }
@@ -129,17 +134,44 @@ export function limitLookups(access: FormAccess, definition: FormDefinition, rea
 /** The form as this person may query it: hidden fields are gone, so filters, sorts and groupings on them are unknown fields. */
 export function visibleDefinition(definition: FormDefinition, hidden: ReadonlySet<string>): FormDefinition {
   if (hidden.size === 0) return definition;
-  return { ...definition, fields: definition.fields.filter((f) => !hidden.has(f.key)) };
+  const fields = definition.fields
+    .filter((f) => !hidden.has(f.key))
+    .map((f) => (f.type === 'subtable' && f.fields?.some((s) => hidden.has(`${f.key}.${s.key}`))
+      ? { ...f, fields: f.fields.filter((s) => !hidden.has(`${f.key}.${s.key}`)) }
+      : f));
+  // rules about hidden fields, or reading them, would tell their names and thresholds
+  const rules = definition.rules?.filter((r) => !hidden.has(r.field) && !ruleLogic(r).some((l) => logicVars(l).some((v) => hidden.has(v))));
+  return { ...definition, fields, ...(rules ? { rules } : {}) };
 }
 
-/** `data` without hidden fields (a copy only when something is removed). */
+function ruleLogic(rule: Rule): unknown[] {
+  const parts: unknown[] = [rule.visible, rule.required, rule.readOnly, rule.default, rule.options];
+  if (rule.fill) parts.push(...Object.values(rule.fill.match));
+  return parts.filter((p) => p !== undefined);
+}
+
+/** `data` without hidden fields, `table.column` entries removed from every row (a copy only when something is removed). */
 export function stripHidden(data: RecordData, hidden: ReadonlySet<string>): RecordData {
   if (hidden.size === 0) return data;
   let out: RecordData | null = null;
   for (const k of hidden) {
-    if (!Object.hasOwn(data, k)) continue;
+    const dot = k.indexOf('.');
+    if (dot < 0) {
+      if (!Object.hasOwn(data, k)) continue;
+      out ??= { ...data };
+      delete out[k];
+      continue;
+    }
+    const table = k.slice(0, dot);
+    const column = k.slice(dot + 1);
+    const rows = (out ?? data)[table];
+    if (!Array.isArray(rows) || !rows.some((r) => r !== null && typeof r === 'object' && Object.hasOwn(r, column))) continue;
     out ??= { ...data };
-    delete out[k];
+    out[table] = rows.map((r: unknown) => {
+      if (r === null || typeof r !== 'object' || !Object.hasOwn(r, column)) return r;
+      const { [column]: _gone, ...rest } = r as Record<string, unknown>;
+      return rest;
+    });
   }
   return out ?? data;
 }

@@ -1,6 +1,6 @@
 import {
   andFilters, appAccess, limitLookups, NO_ACCESS, resolveFormAccess, submitOnlyAccess, TrellisError,
-  type FormAccess, type NormFilter, type Principal,
+  type Field, type FormAccess, type FormDefinition, type NormFilter, type Principal, type SubField,
 } from '@trellis/core';
 import { forbidden } from '../../http/errors.js';
 import type { Store } from '../../store/port.js';
@@ -79,10 +79,12 @@ export class AccessService {
     if (caller.kind === 'share') {
       const link = caller.link;
       if (link.formId !== form.id) return NO_ACCESS;
+      // a link works while the person who made it is an active user
+      const creator = (await this.directory()).principal(link.createdBy);
+      if (!creator) return NO_ACCESS;
       if (link.kind === 'submit') return submitOnlyAccess(published.version.definition);
       // a record link reads as its creator would, and reaches that one record only
-      const creator = (await this.directory()).principal(link.createdBy);
-      if (!creator || link.recordId === null) return NO_ACCESS;
+      if (link.recordId === null) return NO_ACCESS;
       const base = await this.userForm(creator, published, 0);
       if (!base.can.view) return NO_ACCESS;
       const one: NormFilter = { kind: 'cmp', path: { source: 'system', column: 'id', storage: 'ref' }, op: 'eq', value: link.recordId };
@@ -105,14 +107,9 @@ export class AccessService {
     const base = resolveFormAccess(p, published.form, definition);
     // a lookup shows a field of another form: it is hidden unless that field is readable there
     const readable = new Map<string, FormAccess | null>();
-    for (const f of definition.fields) {
-      if (f.type !== 'link' || !f.form || readable.has(f.form)) continue;
-      if (depth >= MAX_LOOKUP_DEPTH || !definition.fields.some((l) => l.type === 'lookup' && l.link === f.key)) {
-        readable.set(f.form, depth >= MAX_LOOKUP_DEPTH ? null : NO_ACCESS);
-        continue;
-      }
-      const target = await this.forms.published(f.form).catch(() => null);
-      readable.set(f.form, target ? await this.userForm(p, target, depth + 1) : null);
+    for (const form of lookedUpForms(definition)) {
+      const target = depth < MAX_LOOKUP_DEPTH ? await this.forms.published(form).catch(() => null) : null;
+      readable.set(form, target ? await this.userForm(p, target, depth + 1) : null);
     }
     const access = limitLookups(base, definition, (formId, field) => {
       const a = readable.get(formId);
@@ -120,4 +117,18 @@ export class AccessService {
     });
     return dir.remember(dir.formAccess, key, access);
   }
+}
+
+/** Forms that lookups of `definition` copy from (through top-level links or links inside sub-tables). */
+function lookedUpForms(definition: FormDefinition): Set<string> {
+  const forms = new Set<string>();
+  const scan = (fields: readonly (Field | SubField)[]) => {
+    for (const f of fields) {
+      if (f.type !== 'link' || !f.form) continue;
+      if (fields.some((l) => l.type === 'lookup' && l.link === f.key)) forms.add(f.form);
+    }
+  };
+  scan(definition.fields);
+  for (const f of definition.fields) if (f.type === 'subtable') scan(f.fields ?? []);
+  return forms;
 }
