@@ -334,7 +334,7 @@ describe('tokens end when they expire, on sign-out, on a password change and whe
   it("a disabled member's token and API key stop on the next request, and re-enabling does not revive the old token", async () => {
     const user = await createUser(h, 'Dan');
     const token = await tokenOf(h.app, user.email, user.password);
-    const key = await send(h.app, { method: 'POST', url: '/api/api-keys', headers: bearer(token), body: { name: 'script' } });
+    const key = await send(h.app, { method: 'POST', url: '/api/api-keys', headers: bearer(token), body: { name: 'script', password: user.password } });
     expect(key.status).toBe(201);
     expect((await me(h.app, { 'x-api-key': key.body.key })).status).toBe(200);
 
@@ -522,7 +522,18 @@ describe('a member works with API keys', () => {
   });
   afterAll(async () => h.close());
 
-  const createKey = (token: string, name: string) => send(h.app, { method: 'POST', url: '/api/api-keys', headers: bearer(token), body: { name } });
+  const createKey = (token: string, name: string) => send(h.app, { method: 'POST', url: '/api/api-keys', headers: bearer(token), body: { name, password: alice.password } });
+
+  it('a key takes the current password to create, and a key cannot create keys', async () => {
+    const mia = await createUser(h, 'Mia');
+    const miaToken = await tokenOf(h.app, mia.email, mia.password);
+    const create = (headers: Record<string, string>, body: unknown) => send(h.app, { method: 'POST', url: '/api/api-keys', headers, body });
+    expect((await create(bearer(miaToken), { name: 'x', password: 'not-her-password' })).status).toBe(403);
+    expect((await create(bearer(miaToken), { name: 'x' })).status).toBe(400);
+    const made = await create(bearer(miaToken), { name: 'minting', password: mia.password });
+    expect(made.status).toBe(201);
+    expect((await create({ 'x-api-key': made.body.key as string }, { name: 'child', password: mia.password })).status).toBe(403);
+  });
 
   it('creates a key that is shown once, works as Bearer and as X-API-Key, and is never listed again', async () => {
     const created = await createKey(aliceToken, 'nightly export');

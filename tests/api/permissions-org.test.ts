@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOrg, keysOf, ok, orderKeys, type Org, type PersonName } from '../support/org.js';
+import { buildOrg, keysOf, ok, orderKeys, PASSWORD, type Org, type PersonName } from '../support/org.js';
 
 // What each person sees of apps and forms, and who may change the
 // organisation itself: users, departments and roles. Nobody but an admin
@@ -234,7 +234,7 @@ describe('apps, forms and the organisation, as each person sees them', () => {
   });
 
   it("an API key acts with its owner's rights, and only its owner or an admin revokes it", async () => {
-    const key = await ok(as('bob')('POST', '/api/api-keys', { name: 'script' }), 201);
+    const key = await ok(as('bob')('POST', '/api/api-keys', { name: 'script', password: PASSWORD }), 201);
     const viaKey = org.h.as(key.key);
     expect(keysOf(org, (await ok(viaKey('GET', `/api/forms/${org.forms.order}/records?limit=50`))).items)).toEqual(orderKeys((o) => o.by === 'bob'));
     expect((await viaKey('GET', `/api/forms/${org.forms.order}/records/${org.orders.a1}`)).status).toBe(404);

@@ -337,7 +337,7 @@ describe('a form opened to the public, and one record shared by link', () => {
     it('lists security events with who did what to whom, for administrators only', async () => {
       // a few more events of the kinds the log must hold
       expect((await h.as('')('POST', '/api/auth/login', { username: clerk.email, password: 'wrong-password' })).status).toBe(401);
-      const key = await h.as(clerk.token)('POST', '/api/api-keys', { name: 'desk script' });
+      const key = await h.as(clerk.token)('POST', '/api/api-keys', { name: 'desk script', password: clerk.password });
       expect(key.status).toBe(201);
       expect((await h.call('PATCH', `/api/roles/${roleId}`, { description: 'Takes feedback at the desk' })).status).toBe(200);
       const link = await submitLink();

@@ -18,12 +18,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/api/api-keys', {
     schema: {
-      tags: ['auth'], summary: 'Create an API key; `key` is shown this once (send it as "Authorization: Bearer <key>" or "X-API-Key")',
-      body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+      tags: ['auth'], summary: 'Create an API key (with your current password); `key` is shown this once (send it as "Authorization: Bearer <key>" or "X-API-Key")',
+      body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200, description: 'your current password' }) }, { additionalProperties: false }),
       response: { 201: Type.Object({ ...ApiKeySchema.properties, key: Type.String() }), ...errorReplies(400) },
     },
   }, async (request, reply) => {
-    const { entity, key } = await app.auth.createApiKey(actorOf(request), request.body.name);
+    const { entity, key } = await app.auth.createApiKey(actorOf(request), request.body.name, request.body.password);
     return reply.status(201).send({ ...keyReply(entity), key });
   });
 

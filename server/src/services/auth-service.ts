@@ -170,25 +170,21 @@ export class AuthService {
   }
 
   async changePassword(actor: UserActor, current: string, next: string): Promise<void> {
-    const user = await this.store.entities.get('user', actor.id);
-    if (!user) throw notFound('User', actor.id);
-    // wrong current passwords count toward the account's sign-in lockout: a stolen token cannot guess it at speed
-    const now = Date.now();
-    const account = `login:account:${user.email}`;
-    const reserved = await this.store.throttle.hit(account, LOGIN_LIMITS.failureWindowMs, now);
-    if (reserved.count > LOGIN_LIMITS.accountFailures) throw rateLimited('Too many wrong passwords for this account; try again later', reserved.resetAt, now);
-    if (!(await verifyPassword(current, user.passwordHash))) {
-      await this.audit.record({ event: 'password.change.failure', actorId: actor.id, subject: actor.id, address: actor.address });
-      throw new TrellisError('FORBIDDEN', 'The current password is wrong');
-    }
-    await this.store.throttle.clear(account);
+    const user = await this.confirmPassword(actor, current, 'password.change');
     await this.store.entities.update('user', { ...user, passwordHash: await hashPassword(next), version: user.version + 1, updatedAt: new Date().toISOString() }, user.version);
     // every other session ends: a changed password shuts out whoever else had it
     await this.revokeSessions(actor.id, (s) => s.id !== actor.sessionId);
     await this.audit.record({ event: 'password.change', actorId: actor.id, subject: actor.id, address: actor.address });
   }
 
-  async createApiKey(actor: UserActor, name: string): Promise<{ entity: ApiKeyEntity; key: string }> {
+  /**
+   * A new API key for the caller. It outlives sessions and password changes, so it takes the
+   * current password, and an API key cannot mint more keys: a stolen session or key cannot
+   * turn itself into a lasting one.
+   */
+  async createApiKey(actor: UserActor, name: string, password: string): Promise<{ entity: ApiKeyEntity; key: string }> {
+    if (actor.apiKeyId) throw forbidden('An API key cannot create API keys; sign in with your password');
+    await this.confirmPassword(actor, password, 'apikey.create');
     const k = newApiKey();
     const entity: ApiKeyEntity = { id: k.id, userId: actor.id, name, hash: k.hash, createdAt: new Date().toISOString(), revokedAt: null };
     await this.store.entities.insert('apiKey', entity);
@@ -233,6 +229,25 @@ export class AuthService {
     await this.access.changed();
     await this.audit.record({ event: 'user.create', actorId: null, subject: admin.id, details: { email: admin.email, admin: true, bootstrap: true } });
     return { email: admin.email, password: password ? null : chosen };
+  }
+
+  /**
+   * Checks the caller's current password before a sensitive change. Wrong passwords count toward
+   * the account's sign-in lockout, so a stolen token cannot guess the password at speed.
+   */
+  private async confirmPassword(actor: UserActor, password: string, purpose: string): Promise<UserEntity> {
+    const user = await this.store.entities.get('user', actor.id);
+    if (!user) throw notFound('User', actor.id);
+    const now = Date.now();
+    const account = `login:account:${user.email}`;
+    const reserved = await this.store.throttle.hit(account, LOGIN_LIMITS.failureWindowMs, now);
+    if (reserved.count > LOGIN_LIMITS.accountFailures) throw rateLimited('Too many wrong passwords for this account; try again later', reserved.resetAt, now);
+    if (!(await verifyPassword(password, user.passwordHash))) {
+      await this.audit.record({ event: `${purpose}.failure`, actorId: actor.id, subject: actor.id, address: actor.address });
+      throw new TrellisError('FORBIDDEN', 'The current password is wrong');
+    }
+    await this.store.throttle.clear(account);
+    return user;
   }
 
   /** Forbids acting on another user's credentials unless admin. */

@@ -10,8 +10,8 @@ import type { FormCatalog } from './form-catalog.js';
 import { newId } from './ids.js';
 import type { RecordService } from './record-service.js';
 
-/** Uses of one link from one address per minute, and wrong passwords per quarter hour. */
-export const SHARE_LIMITS = Object.freeze({ uses: 60, useWindowMs: 60_000, passwordFailures: 10, passwordWindowMs: 15 * 60_000 });
+/** Uses of one link from one address per minute; wrong passwords per quarter hour from one address and in all. */
+export const SHARE_LIMITS = Object.freeze({ uses: 60, useWindowMs: 60_000, passwordFailures: 10, linkPasswordFailures: 100, passwordWindowMs: 15 * 60_000 });
 
 export interface ShareLinkOptions {
   expiresAt?: string | null;
@@ -92,11 +92,16 @@ export class ShareService {
       // counted before the check and cleared on success, so parallel guesses get no more checks than the limit
       const key = `share:password:${who}`;
       const tries = await this.store.throttle.hit(key, SHARE_LIMITS.passwordWindowMs, now);
+      // and per link from everywhere, so many addresses do not multiply the guesses
+      const all = await this.store.throttle.hit(`share:password:${link.id}`, SHARE_LIMITS.passwordWindowMs, now);
+      if (all.count > SHARE_LIMITS.linkPasswordFailures) {
+        throw new TrellisError('RATE_LIMITED', 'Too many wrong passwords for this link; try again later', { retryAfter: Math.ceil((all.resetAt - now) / 1000) });
+      }
       if (tries.count > SHARE_LIMITS.passwordFailures) {
         throw new TrellisError('RATE_LIMITED', 'Too many wrong passwords for this link; try again later', { retryAfter: Math.ceil((tries.resetAt - now) / 1000) });
       }
       if (!(await verifyPassword(password, link.passwordHash))) throw new TrellisError('UNAUTHORIZED', 'Wrong password for this link', { passwordRequired: true });
-      await this.store.throttle.clear(key);
+      await Promise.all([this.store.throttle.clear(key), this.store.throttle.clear(`share:password:${link.id}`)]);
     }
     return { kind: 'share', link, address };
   }
