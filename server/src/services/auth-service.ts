@@ -165,7 +165,7 @@ export class AuthService {
       await this.store.entities.update('session', { ...s, revokedAt: at }, null);
       n++;
     }
-    await this.access.changed();
+    await this.access.credentialsChanged();
     return n;
   }
 
@@ -202,7 +202,7 @@ export class AuthService {
     const key = await this.store.entities.get('apiKey', id);
     if (!key || key.revokedAt || (key.userId !== actor.id && !actor.principal.admin)) throw notFound('API key', id);
     await this.store.entities.update('apiKey', { ...key, revokedAt: new Date().toISOString() }, null);
-    await this.access.changed();
+    await this.access.credentialsChanged();
     await this.audit.record({ event: 'apikey.revoke', actorId: actor.id, subject: id, address: actor.address });
   }
 

@@ -9,14 +9,16 @@ import type { Caller, UserActor } from './actor.js';
 import { Directory } from './directory.js';
 
 const EPOCH_KEY = 'access-epoch';
+const CREDENTIAL_EPOCH_KEY = 'credential-epoch';
 // lookups of lookups are followed this deep; deeper ones are hidden
 const MAX_LOOKUP_DEPTH = 4;
 
 /**
  * Answers "what may this caller do here?" from the organisation at the
- * current access epoch. Every change to users, departments, roles, sessions
- * or keys calls `changed()`, and every request reads the epoch, so a revoked
- * token or a changed role applies to the very next request on every node.
+ * current access epoch. Every change to users, departments or roles calls
+ * `changed()`, every revoked session or key `credentialsChanged()`, and every
+ * request reads both epochs, so a revoked token or a changed role applies to
+ * the very next request on every node.
  */
 export class AccessService {
   private current: Directory | null = null;
@@ -27,16 +29,23 @@ export class AccessService {
     private readonly forms: FormCatalog,
   ) {}
 
-  /** The directory at the current epoch (one small read per call; a reload only after a change). */
+  /**
+   * The directory at the current epochs: two small reads per call. The organisation is loaded
+   * again only after it changed; a revoked session or key only starts new credential caches.
+   */
   async directory(): Promise<Directory> {
-    const epoch = await this.store.counters.peek(EPOCH_KEY);
-    if (this.current && this.current.epoch === epoch) return this.current;
-    this.loading ??= this.load(epoch).finally(() => {
-      this.loading = null;
-    });
-    const dir = await this.loading;
-    // a change may have landed while loading: load once more
-    return dir.epoch === epoch ? dir : this.directory();
+    const [epoch, credentialEpoch] = await Promise.all([this.store.counters.peek(EPOCH_KEY), this.store.counters.peek(CREDENTIAL_EPOCH_KEY)]);
+    let dir = this.current;
+    if (!dir || dir.epoch !== epoch) {
+      this.loading ??= this.load(epoch).finally(() => {
+        this.loading = null;
+      });
+      dir = await this.loading;
+      // a change may have landed while loading: load once more
+      if (dir.epoch !== epoch) return this.directory();
+    }
+    dir.useCredentialEpoch(credentialEpoch);
+    return dir;
   }
 
   private async load(epoch: number): Promise<Directory> {
@@ -50,9 +59,14 @@ export class AccessService {
     return dir;
   }
 
-  /** Call after any change to users, departments, roles, sessions or API keys. */
+  /** Call after any change to users, departments or roles. */
   async changed(): Promise<void> {
     await this.store.counters.next(EPOCH_KEY);
+  }
+
+  /** Call after a session or an API key is revoked. */
+  async credentialsChanged(): Promise<void> {
+    await this.store.counters.next(CREDENTIAL_EPOCH_KEY);
   }
 
   requireAdmin(actor: UserActor): void {

@@ -24,8 +24,11 @@ export class Directory {
   private readonly members = new Map<string, string[]>();
   private readonly principals = new Map<string, Principal | null>();
   readonly formAccess = new Map<string, FormAccess>();
-  readonly sessions = new Map<string, SessionEntity | null>();
-  readonly apiKeys = new Map<string, ApiKeyEntity | null>();
+  // Sessions and keys seen at one credential epoch. A new epoch gets new maps (never cleared in
+  // place), so a lookup that started before a revocation writes into the old, dropped map.
+  sessions = new Map<string, SessionEntity | null>();
+  apiKeys = new Map<string, ApiKeyEntity | null>();
+  private credentialEpoch = -1;
 
   constructor(
     readonly epoch: number,
@@ -48,6 +51,14 @@ export class Directory {
         this.members.set(d, list);
       }
     }
+  }
+
+  /** Starts new credential caches when `epoch` is newer than the one they hold (epochs only grow). */
+  useCredentialEpoch(epoch: number): void {
+    if (epoch <= this.credentialEpoch) return;
+    this.credentialEpoch = epoch;
+    this.sessions = new Map();
+    this.apiKeys = new Map();
   }
 
   /** `ids` and every department below them (a broken, cyclic tree is walked once). */
