@@ -24,3 +24,7 @@ export * from './query/match-filter.js';
 export * from './access/principal.js';
 export * from './access/scope.js';
 export * from './access/form-access.js';
+export * from './schema/workflow.js';
+export * from './workflow/cron.js';
+export * from './workflow/check-workflow.js';
+export * from './workflow/step.js';
