@@ -5,12 +5,16 @@ import type { Config } from './config.js';
 import { registerErrorHandler } from './http/errors.js';
 import { SHARED_SCHEMAS } from './http/schemas.js';
 import actor from './plugins/actor.js';
+import jobsPlugin from './plugins/jobs.js';
 import services from './plugins/services.js';
 import storePlugin from './plugins/store.js';
 import apiKeyRoutes from './routes/api-keys.js';
 import appRoutes from './routes/apps.js';
 import auditRoutes from './routes/audit.js';
 import authRoutes from './routes/auth.js';
+import jobRoutes from './routes/jobs.js';
+import taskRoutes from './routes/tasks.js';
+import workflowRoutes from './routes/workflows.js';
 import departmentRoutes from './routes/departments.js';
 import roleRoutes from './routes/roles.js';
 import shareRoutes from './routes/share.js';
@@ -19,17 +23,20 @@ import formRoutes from './routes/forms.js';
 import recordRoutes from './routes/records.js';
 import systemRoutes from './routes/system.js';
 import { openStore } from './store/open-store.js';
+import type { JobQueue } from './jobs/port.js';
 import type { Store } from './store/port.js';
 
 export interface BuildOptions {
   config: Config;
   /** a store opened by the caller (tests, benchmarks); otherwise the configured one is opened */
   store?: Store;
+  /** a job queue opened by the caller; otherwise the configured one is opened */
+  jobs?: JobQueue;
   logger?: boolean;
 }
 
 /** Builds the server in layers: connections (store) → services → routes. */
-export async function buildApp({ config, store, logger = false }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, store, jobs, logger = false }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ? { level: config.logLevel } : false,
     bodyLimit: config.bodyLimit,
@@ -50,6 +57,7 @@ export async function buildApp({ config, store, logger = false }: BuildOptions):
   });
 
   await app.register(storePlugin, { store: store ?? (await openStore(config)) });
+  await app.register(jobsPlugin, { config, ...(jobs ? { jobs } : {}) });
   await app.register(services, { config });
   await app.register(actor);
 
@@ -64,5 +72,8 @@ export async function buildApp({ config, store, logger = false }: BuildOptions):
   await app.register(roleRoutes);
   await app.register(shareRoutes);
   await app.register(auditRoutes);
+  await app.register(workflowRoutes);
+  await app.register(taskRoutes);
+  await app.register(jobRoutes);
   return app;
 }

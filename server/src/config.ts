@@ -18,6 +18,8 @@ export interface Config {
   secret: string | undefined;
   /** how long a sign-in lasts */
   tokenTtlSeconds: number;
+  /** first retry delay of a failed workflow action or automation (doubling each try) */
+  jobBackoffMs: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -29,6 +31,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(tokenTtlSeconds) || tokenTtlSeconds < 60 || tokenTtlSeconds > 90 * 86400) {
     throw new Error(`TRELLIS_TOKEN_TTL must be a whole number of seconds from 60 to 7776000, not "${env.TRELLIS_TOKEN_TTL}"`);
   }
+  const jobBackoffMs = Number(env.TRELLIS_JOB_BACKOFF_MS ?? 1000);
+  if (!Number.isInteger(jobBackoffMs) || jobBackoffMs < 1 || jobBackoffMs > 3_600_000) throw new Error(`TRELLIS_JOB_BACKOFF_MS must be a whole number of milliseconds from 1 to 3600000, not "${env.TRELLIS_JOB_BACKOFF_MS}"`);
   const adminPassword = env.TRELLIS_ADMIN_PASSWORD || undefined;
   if (adminPassword !== undefined && (adminPassword.length < 8 || adminPassword.length > 200)) throw new Error('TRELLIS_ADMIN_PASSWORD must have 8 to 200 characters');
   return {
@@ -43,5 +47,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword,
     secret: env.TRELLIS_SECRET || undefined,
     tokenTtlSeconds,
+    jobBackoffMs,
   };
 }

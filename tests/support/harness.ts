@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '@trellis/server';
 import { readConfig } from '@trellis/server/config';
+import type { JobQueue } from '@trellis/server/jobs/port';
 
 export const ADMIN_EMAIL = 'admin@example.com';
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
@@ -16,6 +17,8 @@ export interface Harness {
   dataDir: string;
   /** the first administrator's token */
   adminToken: string;
+  /** the server's job queue (to wait for background work, read the dead-letter view) */
+  jobs: JobQueue;
   /** JSON request through Fastify's inject, signed in as the administrator unless `headers.authorization` says otherwise ("" sends none) */
   call: Call;
   /** the same, signed in with `token` ("" for no sign-in at all) */
@@ -51,6 +54,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     app,
     dataDir,
     adminToken,
+    jobs: (app as unknown as { jobs: JobQueue }).jobs,
     call: request(adminToken),
     as: request,
     login,

@@ -72,8 +72,34 @@ export interface JobQueue {
   failed(queue: string, limit?: number): Promise<JobInfo[]>;
   /** puts a failed job back to run again (attempts start over) */
   retry(queue: string, jobId: string): Promise<boolean>;
-  /** waits until no job of `queue` is waiting, delayed within `horizonMs`, or active (tests and graceful shutdown) */
+  /**
+   * waits until no job of `queue` is waiting, delayed within `horizonMs`, or active (tests and graceful shutdown).
+   * `horizonMs` defaults to 0: delayed jobs not yet due (timers, retries in backoff) are not waited for.
+   */
   drain(queue: string, horizonMs?: number): Promise<void>;
   /** stops working (active jobs finish first) and closes connections */
   close(): Promise<void>;
 }
+
+/** Settings both drivers take (a deployment tunes them once, whichever driver runs). */
+export interface JobDriverOptions {
+  /**
+   * how long a worker holds a job without renewing its lease (default 30 s); a job
+   * whose worker died runs again once this has passed (BullMQ: `lockDuration`)
+   */
+  leaseMs?: number;
+  /** completed jobs are kept this long, so their `jobId` still dedupes (default 24 h) */
+  keepCompletedMs?: number;
+  /** failed jobs are kept this long for the dead-letter view (default 30 days) */
+  keepFailedMs?: number;
+  /** background errors (a lost connection, a lease lost to another worker); default: console.error */
+  onError?: (error: unknown) => void;
+}
+
+export const JOB_DEFAULTS = {
+  attempts: 5,
+  backoffMs: 1000,
+  leaseMs: 30_000,
+  keepCompletedMs: 24 * 3600_000,
+  keepFailedMs: 30 * 24 * 3600_000,
+} as const;

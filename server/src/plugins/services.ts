@@ -12,6 +12,11 @@ import { RoleService } from '../services/org/role-service.js';
 import { UserService } from '../services/org/user-service.js';
 import { RecordService } from '../services/record-service.js';
 import { ShareService } from '../services/share-service.js';
+import { ActionRunner } from '../services/workflow/action-runner.js';
+import { Automations } from '../services/workflow/automations.js';
+import { FlowEngine } from '../services/workflow/flow-engine.js';
+import { TaskService } from '../services/workflow/task-service.js';
+import { WorkflowService } from '../services/workflow/workflow-service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,6 +31,9 @@ declare module 'fastify' {
     departments: DepartmentService;
     roles: RoleService;
     shares: ShareService;
+    workflows: WorkflowService;
+    engine: FlowEngine;
+    tasks: TaskService;
   }
 }
 
@@ -49,6 +57,18 @@ export default fp<{ config: Config }>(
     app.decorate('departments', new DepartmentService(store, access, audit));
     app.decorate('roles', new RoleService(store, access, audit));
     app.decorate('shares', new ShareService(store, catalog, records, access, audit));
+    const forms = app.forms;
+    const actions = new ActionRunner(store, catalog, records);
+    const engine = new FlowEngine(store, catalog, records, access, app.jobs, actions, app.log, config.jobBackoffMs);
+    const automations = new Automations(store, catalog, records, engine, app.jobs, actions, app.log, config.jobBackoffMs);
+    app.decorate('engine', engine);
+    app.decorate('workflows', new WorkflowService(store, forms, catalog, audit, async (formId) => {
+      engine.forget(formId);
+      await automations.schedule(formId);
+    }));
+    app.decorate('tasks', new TaskService(store, records, access, engine));
+    await engine.attach();
+    await automations.attach();
 
     // ended rate-limit windows are swept now and then (each key is reused in place while live)
     const sweep = setInterval(() => {
@@ -63,5 +83,5 @@ export default fp<{ config: Config }>(
       process.stdout.write(`\nTrellis created the first administrator:\n  e-mail:   ${first.email}\n  password: ${first.password}\nSign in and change it (POST /api/auth/password).\n\n`);
     }
   },
-  { name: 'services', dependencies: ['store'] },
+  { name: 'services', dependencies: ['store', 'jobs'] },
 );

@@ -86,8 +86,24 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/api/records/:recordId/timeline', {
-    schema: { tags: ['records'], summary: "A record's history: who changed which fields when", params: RecordIdParams, response: { 200: Type.Object({ items: Type.Array(Type.Ref('HistoryEntry')) }), ...errorReplies(404) } },
-  }, async (request) => ({ items: await app.records.timeline(request.params.recordId, actorOf(request)) }));
+    schema: { tags: ['records'], summary: "A record's history: who changed which fields when", params: RecordIdParams, response: {
+      200: Type.Object({
+        items: Type.Array(Type.Ref('HistoryEntry')),
+        workflow: Type.Array(Type.Object({
+          id: Type.String(), node: Type.String(), kind: Type.String(), by: Type.Union([Type.String(), Type.Null()]), comment: Type.Union([Type.String(), Type.Null()]),
+          taskId: Type.Union([Type.String(), Type.Null()]), at: Type.String(), changes: Type.Array(Type.Object({ field: Type.String(), from: Type.Unknown(), to: Type.Unknown() })),
+        }), { description: 'workflow steps: who did what at which node, with comments and the field changes made there' }),
+      }),
+      ...errorReplies(404),
+    } },
+  }, async (request) => {
+    const actor = actorOf(request);
+    // the timeline checks that the caller may read the record
+    const items = await app.records.timeline(request.params.recordId, actor);
+    const steps = await app.tasks.steps(request.params.recordId);
+    const hidden = steps[0] ? await app.records.hiddenFor(steps[0].formId, actor) : new Set<string>();
+    return { items, workflow: steps.map((s) => ({ ...s, changes: s.changes.filter((c) => !hidden.has(c.field)) })) };
+  });
 };
 
 export default routes;

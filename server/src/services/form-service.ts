@@ -99,7 +99,7 @@ export class FormService {
   }
 
   /** The form, when the actor may change it; 404 when closed to them, 403 when they may only use it. */
-  private async requireDesign(actor: UserActor, formId: string): Promise<FormEntity> {
+  async requireDesign(actor: UserActor, formId: string): Promise<FormEntity> {
     const form = await this.catalog.get(formId);
     const published = await this.catalog.publishedOf(form);
     const view = await this.view(actor, form, published);

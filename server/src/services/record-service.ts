@@ -21,31 +21,70 @@ export interface ListResult {
 const DEFAULT_STATUS = 'active';
 const ID_PATH = { source: 'system', column: 'id', storage: 'ref' } as const;
 
+/** Told about record writes (workflows and automations start from here); must not throw. */
+export interface RecordObserver {
+  /** before a record is stored, once its id is known */
+  creating?(published: PublishedForm, recordId: string, caller: Caller): Promise<void>;
+  created?(published: PublishedForm, record: RecordEntity, caller: Caller): Promise<void>;
+  updated?(published: PublishedForm, previous: RecordEntity, record: RecordEntity, caller: Caller): Promise<void>;
+}
+
 /**
  * Records of a published form: validate and store, read, list, aggregate,
  * history, each within what the caller may do. Data scopes are part of every
  * store query; hidden fields are taken out of every reply.
  */
 export class RecordService {
+  private readonly observers: RecordObserver[] = [];
+
   constructor(
     private readonly store: Store,
     private readonly forms: FormCatalog,
     private readonly access: AccessService,
   ) {}
 
-  async create(formId: string, input: RecordData, caller: Caller): Promise<RecordEntity> {
+  observe(observer: RecordObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** Validates and stores a new record. With `options.id` (a workflow action's idempotency), a record that already has that id is returned as it is. */
+  async create(formId: string, input: RecordData, caller: Caller, options: { id?: string } = {}): Promise<RecordEntity> {
     const published = await this.forms.published(formId);
     const access = await this.allowed(caller, published, 'submit');
+    if (options.id) {
+      const existing = await this.store.records.get(formId, options.id);
+      if (existing) return shown(existing, access);
+    }
     const ctx = context(caller);
     const data = await this.evaluate(published, input, ctx, caller, access, 'create');
     const at = ctx.now.toISOString();
     const record: RecordEntity = {
-      id: newId(), formId, formVersion: published.version.version, version: 1, data,
+      id: options.id ?? newId(), formId, formVersion: published.version.version, version: 1, data,
       createdBy: callerId(caller), createdAt: at, updatedAt: at, status: DEFAULT_STATUS,
     };
+    for (const o of this.observers) await o.creating?.(published, record.id, caller);
     const history: HistoryEntry = { id: newId(), recordId: record.id, formId, action: 'create', by: record.createdBy, at, version: 1, changes: [] };
     const saved = await this.store.records.insert(record, history, serialPlan(published.compiled, formId, ctx.now, ctx.timeZone));
+    for (const o of this.observers) await o.created?.(published, saved, caller);
     return shown(saved, access);
+  }
+
+  /** Sets a record's status (a workflow's progress and outcome), recorded in its history. */
+  async setStatus(formId: string, recordId: string, status: string, by: string | null): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.store.records.get(formId, recordId);
+      if (!current || current.status === status) return;
+      const at = new Date().toISOString();
+      const next: RecordEntity = { ...current, status, version: current.version + 1, updatedAt: at };
+      const history: HistoryEntry = { id: newId(), recordId, formId, action: 'update', by, at, version: next.version, changes: [{ field: 'status', from: current.status, to: status }] };
+      try {
+        await this.store.records.update(next, current.version, history);
+        return;
+      } catch (e) {
+        if (!(e instanceof TrellisError && e.code === 'VERSION_CONFLICT')) throw e;
+      }
+    }
+    throw new TrellisError('CONFLICT', `Record "${recordId}" kept changing while its status was set`);
   }
 
   async get(formId: string, recordId: string, caller: Caller): Promise<RecordEntity> {
@@ -56,9 +95,11 @@ export class RecordService {
     return shown(record, access);
   }
 
-  async update(formId: string, recordId: string, patch: RecordData, expectedVersion: number, caller: Caller): Promise<RecordEntity> {
+  /** Changes a record. `options.locked` replaces the caller's locked fields (an approver edits only the fields their step allows). */
+  async update(formId: string, recordId: string, patch: RecordData, expectedVersion: number, caller: Caller, options: { locked?: ReadonlySet<string> } = {}): Promise<RecordEntity> {
     const published = await this.forms.published(formId);
-    const access = await this.allowed(caller, published, 'edit');
+    const allowed = await this.allowed(caller, published, 'edit');
+    const access = options.locked ? { ...allowed, locked: options.locked } : allowed;
     const previous = await this.reach(formId, recordId, access, 'edit');
     if (previous.version !== expectedVersion) {
       throw new TrellisError('VERSION_CONFLICT', `Record "${recordId}" was changed by someone else (version ${previous.version}, you sent ${expectedVersion})`, { expected: expectedVersion, actual: previous.version });
@@ -74,6 +115,7 @@ export class RecordService {
     const history: HistoryEntry = { id: newId(), recordId, formId, action: 'update', by: callerId(caller), at, version: next.version, changes };
     const saved = await this.store.records.update(next, expectedVersion, history);
     if (!saved) throw notFound('Record', recordId);
+    for (const o of this.observers) await o.updated?.(published, previous, saved, caller);
     return shown(saved, access);
   }
 
@@ -109,6 +151,12 @@ export class RecordService {
     const norm = normalizeAggregate(query, definition, { now: new Date() });
     norm.filter = andFilters([access.scope.view, norm.filter]);
     return { rows: await this.store.records.aggregate(formId, norm) };
+  }
+
+  /** Fields of a form hidden from the caller. */
+  async hiddenFor(formId: string, caller: Caller): Promise<ReadonlySet<string>> {
+    const published = await this.forms.published(formId);
+    return (await this.access.form(caller, published)).hidden;
   }
 
   /** A record's history, for those who may see the record; changes to hidden fields are left out. */
@@ -228,7 +276,7 @@ function shown(record: RecordEntity, access: FormAccess): RecordEntity {
 }
 
 function context(caller: Caller): EvalContext {
-  if (caller.kind === 'share') return { user: null, now: new Date() };
+  if (caller.kind !== 'user') return { user: null, now: new Date() };
   const p = caller.principal;
   return { user: { id: p.id, name: p.name, departments: p.departments, roles: p.roles.map((r) => r.id) }, now: new Date() };
 }

@@ -1,4 +1,4 @@
-import type { Label, Partner, RoleInput } from '@trellis/core';
+import type { Effect, InstanceState, Label, Partner, RoleInput, TaskStatus, WorkflowDefinition } from '@trellis/core';
 
 /**
  * The organisation and security part of the storage port: small documents of a
@@ -93,7 +93,97 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
+/** The workflow of a form: the draft the designer edits and which version is published. Its id is the form id. */
+export interface WorkflowEntity {
+  id: string;
+  formId: string;
+  draft: WorkflowDefinition;
+  publishedVersion: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WorkflowVersionEntity {
+  /** `${formId}.v${version}` */
+  id: string;
+  formId: string;
+  version: number;
+  definition: WorkflowDefinition;
+  publishedAt: string;
+  publishedBy: string | null;
+}
+
+/** One run of a workflow over one record. */
+export interface InstanceEntity {
+  id: string;
+  formId: string;
+  recordId: string;
+  /** the workflow version it started on, and keeps */
+  workflowVersion: number;
+  state: InstanceState;
+  /**
+   * effects of the last step not yet carried out; written with the state in one
+   * version-checked update, so a crash between the two loses nothing
+   */
+  outbox: { batch: number; effects: Effect[] } | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A task in someone's list (a copy of the instance's task, for listing by person). */
+export interface TaskEntity {
+  id: string;
+  instanceId: string;
+  formId: string;
+  recordId: string;
+  node: string;
+  nodeName: string | null;
+  assignee: string;
+  status: TaskStatus;
+  createdAt: string;
+  decidedAt: string | null;
+  by: string | null;
+  comment: string | null;
+}
+
+export interface NotificationEntity {
+  id: string;
+  userId: string;
+  kind: string;
+  formId: string;
+  recordId: string;
+  instanceId: string;
+  taskId: string | null;
+  node: string;
+  read: boolean;
+  createdAt: string;
+}
+
+/** A workflow step in a record's timeline. */
+export interface FlowLogEntity {
+  id: string;
+  recordId: string;
+  formId: string;
+  instanceId: string;
+  node: string;
+  kind: string;
+  by: string | null;
+  comment: string | null;
+  taskId: string | null;
+  at: string;
+  /** field changes an approver made at this step */
+  changes: { field: string; from: unknown; to: unknown }[];
+}
+
 export interface EntityTypes {
+  workflow: WorkflowEntity;
+  workflowVersion: WorkflowVersionEntity;
+  instance: InstanceEntity;
+  task: TaskEntity;
+  notification: NotificationEntity;
+  flowLog: FlowLogEntity;
   user: UserEntity;
   department: DepartmentEntity;
   role: RoleEntity;
@@ -103,7 +193,9 @@ export interface EntityTypes {
   audit: AuditEntry;
 }
 export type EntityKind = keyof EntityTypes;
-export const ENTITY_KINDS: readonly EntityKind[] = ['user', 'department', 'role', 'session', 'apiKey', 'shareLink', 'audit'];
+export const ENTITY_KINDS: readonly EntityKind[] = [
+  'user', 'department', 'role', 'session', 'apiKey', 'shareLink', 'audit', 'workflow', 'workflowVersion', 'instance', 'task', 'notification', 'flowLog',
+];
 
 /** The unique key and the listing reference of a document; adapters store both beside it. */
 export function entityKeys<K extends EntityKind>(kind: K, doc: EntityTypes[K]): { key: string | null; ref: string | null } {
@@ -123,6 +215,19 @@ export function entityKeys<K extends EntityKind>(kind: K, doc: EntityTypes[K]): 
       return { key: (d as ShareLinkEntity).tokenHash, ref: (d as ShareLinkEntity).formId };
     case 'audit':
       return { key: null, ref: (d as AuditEntry).actorId };
+    case 'workflow':
+      return { key: null, ref: null };
+    case 'workflowVersion':
+      return { key: null, ref: (d as WorkflowVersionEntity).formId };
+    case 'instance':
+      return { key: null, ref: (d as InstanceEntity).recordId };
+    // listed by person and status: "my open tasks" reads one reference
+    case 'task':
+      return { key: null, ref: `${(d as TaskEntity).assignee}:${(d as TaskEntity).status}` };
+    case 'notification':
+      return { key: null, ref: (d as NotificationEntity).userId };
+    case 'flowLog':
+      return { key: null, ref: (d as FlowLogEntity).recordId };
     default:
       throw new Error(`unknown entity kind ${String(kind)}`);
   }

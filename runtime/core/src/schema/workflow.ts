@@ -1,5 +1,4 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { FilterSchema } from '../query/query.js';
 import { LabelSchema } from './label.js';
 import { LogicSchema } from './logic.js';
 
@@ -13,6 +12,9 @@ import { LogicSchema } from './logic.js';
 const NodeId = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' });
 const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 const FieldKey = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' });
+// Not the recursive FilterSchema itself: it carries `$id: "Filter"`, and ajv refuses a document
+// naming one $id twice (actions appear under nodes and automations). check-workflow.ts validates it.
+const FilterValue = Type.Unknown({ description: 'a filter tree (query/query.ts FilterSchema); checked by checkWorkflow' });
 
 export const DurationSchema = Type.Object(
   { amount: Type.Integer({ minimum: 1, maximum: 100_000 }), unit: Type.Union([Type.Literal('minutes'), Type.Literal('hours'), Type.Literal('days')]) },
@@ -52,7 +54,7 @@ export const ActionSchema = Type.Union([
       type: Type.Literal('updateRecords'),
       form: Id,
       /** which records: a filter whose values may be json-logic over the source record */
-      filter: Type.Unsafe<unknown>(FilterSchema),
+      filter: FilterValue,
       values: Type.Record(FieldKey, LogicSchema, { maxProperties: 200 }),
       /** at most this many records are changed (default 100) */
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
@@ -136,7 +138,7 @@ export const TriggerSchema = Type.Union([
   Type.Object({ event: Type.Literal('updated') }, { additionalProperties: false }),
   Type.Object({ event: Type.Literal('fieldChanged'), fields: Type.Array(FieldKey, { minItems: 1, maxItems: 50 }) }, { additionalProperties: false }),
   /** a 5-field cron expression (UTC), over the records matching `filter` */
-  Type.Object({ schedule: Type.String({ minLength: 9, maxLength: 100 }), filter: Type.Optional(Type.Unsafe<unknown>(FilterSchema)) }, { additionalProperties: false }),
+  Type.Object({ schedule: Type.String({ minLength: 9, maxLength: 100 }), filter: Type.Optional(FilterValue) }, { additionalProperties: false }),
 ]);
 export type Trigger = Static<typeof TriggerSchema>;
 

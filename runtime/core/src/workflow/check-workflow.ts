@@ -1,7 +1,8 @@
 import type { ValidateFunction } from 'ajv';
 import { TrellisError, type DefinitionProblem } from '../errors.js';
 import { checkLogic, CONTEXT_VARS } from '../engine/logic-guard.js';
-import { getAjv, toFieldErrors } from '../engine/validate.js';
+import { getAjv, pointerToPath, toFieldErrors } from '../engine/validate.js';
+import { FilterSchema } from '../query/query.js';
 import type { FormDefinition } from '../schema/form.js';
 import {
   WorkflowDefinitionSchema,
@@ -18,6 +19,16 @@ export interface WorkflowRefs {
 }
 
 let shapeValidator: ValidateFunction | undefined;
+let filterValidator: ValidateFunction | undefined;
+
+/** The shape problem of a filter tree, if any (the workflow schema leaves filters to this check). */
+function filterProblems(filter: unknown): string[] {
+  filterValidator ??= getAjv().compile(FilterSchema);
+  if (filterValidator(filter)) return [];
+  // ajv lists every union branch's complaint; the innermost failed union says where the tree goes wrong
+  const where = pointerToPath(filterValidator.errors?.find((e) => e.keyword === 'anyOf')?.instancePath ?? '');
+  return [`the filter is not a filter tree${where ? ` (at ${where})` : ''}: use {"and": […]}, {"or": […]}, {"not": …} or {"field", "op", "value"} with a known op`];
+}
 
 const MEMBER_TYPES = new Set(['member']);
 const DATE_TYPES = new Set(['date', 'datetime']);
@@ -44,8 +55,8 @@ export function adjacency(def: WorkflowDefinition): { out: Map<string, WorkflowE
  * guard; fields, roles, users and target forms that exist.
  */
 export function checkWorkflow(def: unknown, form: FormDefinition, refs: WorkflowRefs): DefinitionProblem[] {
-  shapeValidator ??= getAjv().compile(WorkflowDefinitionSchema);
-  if (!shapeValidator(def)) return toFieldErrors(shapeValidator.errors).map((e) => ({ path: e.field, code: 'schema', message: e.message.en }));
+  const shape = checkWorkflowShape(def);
+  if (shape.length) return shape;
   const wf = def as WorkflowDefinition;
   const problems: DefinitionProblem[] = [];
   const at = (node: WorkflowNode | string, code: string, message: string) => {
@@ -123,7 +134,7 @@ export function checkWorkflow(def: unknown, form: FormDefinition, refs: Workflow
       if ((n.duration === undefined) === (n.until === undefined)) at(n, 'delay', 'a delay takes either `duration` or `until`');
       if (n.until !== undefined && !DATE_TYPES.has(fields.get(n.until)?.type ?? '')) at(n, 'delay', `"until" names "${n.until}", which is not a date field of the form`);
     }
-    if (n.type === 'action') checkAction(n.id, n.action, refs, (code, message) => at(n, code, message), known);
+    if (n.type === 'action') checkAction(n.id, n.action, refs, (code, message) => at(n, code, message), known, fields);
   }
   if (problems.length) return problems;
 
@@ -148,7 +159,22 @@ export function checkWorkflow(def: unknown, form: FormDefinition, refs: Workflow
     else closedBy.set(join, n.id);
   }
   for (const n of wf.nodes) if (n.type === 'join' && !closedBy.has(n.id)) at(n, 'join', 'no parallel split opens the branches this join waits for');
+  // a way into a split's branches (or its join) that skips the split brings a token the join cannot count
+  for (const [join, split] of closedBy) {
+    const region = walk([split], (id) => (id === join ? [] : out.get(id)!.map((e) => e.to)));
+    for (const id of region) {
+      if (id === split) continue;
+      for (const e of inc.get(id)!) if (!region.has(e.from)) at(id, 'join', `"${e.from}" leads into the branches of parallel split "${split}" without passing it`);
+    }
+  }
   return problems;
+}
+
+/** Shape problems only (a draft is saved when its shape is right; publishing checks the rest). */
+export function checkWorkflowShape(def: unknown): DefinitionProblem[] {
+  shapeValidator ??= getAjv().compile(WorkflowDefinitionSchema);
+  if (shapeValidator(def)) return [];
+  return toFieldErrors(shapeValidator.errors).map((e) => ({ path: e.field, code: 'schema', message: e.message.en }));
 }
 
 /** Throws INVALID_DEFINITION listing every problem. */
@@ -166,7 +192,10 @@ function checkAssignee(
   if (a.type === 'field' && !MEMBER_TYPES.has(fields.get(a.field)?.type ?? '')) at(n, 'assignee', `"${a.field}" is not a member field of the form`);
 }
 
-function checkAction(where: string, action: Action, refs: WorkflowRefs, report: (code: string, message: string) => void, known: (name: string) => boolean): void {
+function checkAction(
+  where: string, action: Action, refs: WorkflowRefs, report: (code: string, message: string) => void, known: (name: string) => boolean,
+  source: ReadonlyMap<string, FormDefinition['fields'][number]>,
+): void {
   const logic = (what: string, l: unknown, isKnownVar: (name: string) => boolean = known) => {
     for (const p of checkLogic(l, { isKnownVar })) report('logic', `${what}: ${p}`);
   };
@@ -174,6 +203,7 @@ function checkAction(where: string, action: Action, refs: WorkflowRefs, report: 
     if (action.body !== undefined) logic('webhook body', action.body);
     return;
   }
+  if (action.type === 'updateRecords') for (const p of filterProblems(action.filter)) report('filter', p);
   const target = refs.form(action.form);
   if (!target) {
     report('actionForm', `action target form "${action.form}" does not exist or is not published`);
@@ -185,11 +215,17 @@ function checkAction(where: string, action: Action, refs: WorkflowRefs, report: 
     if (!f) report('actionField', `form "${action.form}" has no field "${key}"`);
     if (mapping !== null && typeof mapping === 'object' && !Array.isArray(mapping) && 'rows' in mapping && 'values' in mapping && Object.keys(mapping).length === 2) {
       if (f && f.type !== 'subtable') report('actionField', `"${key}" of form "${action.form}" is not a sub-table, so it takes no rows`);
-      if (!known(mapping.rows as string)) report('actionField', `rows come from "${String(mapping.rows)}", which the form does not have`);
+      // the action runner maps one row per row of a source sub-table; any other field gives no rows at all
+      const rows = source.get(mapping.rows as string);
+      if (!rows) report('actionField', `rows come from "${String(mapping.rows)}", which the form does not have`);
+      else if (rows.type !== 'subtable') report('actionField', `rows come from "${String(mapping.rows)}", which is not a sub-table of the form`);
       const sub = new Set((f?.type === 'subtable' ? f.fields ?? [] : []).map((s) => s.key));
+      // a row value sees the row's columns, the whole record as `record`, and the context
+      const columns = new Set((rows?.type === 'subtable' ? rows.fields ?? [] : []).map((s) => s.key));
+      const rowVar = (name: string) => rows?.type !== 'subtable' || columns.has(name) || name === 'record' || CONTEXT_VARS.includes(name);
       for (const [k, l] of Object.entries(mapping.values as Record<string, unknown>)) {
-        if (f && !sub.has(k)) report('actionField', `sub-table "${key}" of form "${action.form}" has no column "${k}"`);
-        logic(`row value "${key}.${k}"`, l, () => true);
+        if (f?.type === 'subtable' && !sub.has(k)) report('actionField', `sub-table "${key}" of form "${action.form}" has no column "${k}"`);
+        logic(`row value "${key}.${k}"`, l, rowVar);
       }
     } else {
       logic(`value "${key}"`, mapping);
@@ -208,6 +244,7 @@ function checkAutomations(
     ids.add(a.id);
     if ('fields' in a.on) for (const k of a.on.fields) if (!form.fields.some((f) => f.key === k)) report('field', `watches "${k}", which the form does not have`);
     if ('schedule' in a.on) {
+      if (a.on.filter !== undefined) for (const p of filterProblems(a.on.filter)) report('filter', p);
       try {
         parseCron(a.on.schedule);
       } catch (e) {
@@ -215,7 +252,7 @@ function checkAutomations(
       }
     }
     if (a.condition !== undefined) for (const p of checkLogic(a.condition, { isKnownVar: known })) report('logic', `condition: ${p}`);
-    for (const action of a.actions) checkAction(a.id, action, refs, report, known);
+    for (const action of a.actions) checkAction(a.id, action, refs, report, known, new Map(form.fields.map((f) => [f.key, f])));
   }
 }
 

@@ -224,12 +224,11 @@ class Run {
         return;
       case 'reject':
         this.decide(task, 'rejected', event.by, comment);
-        this.finish('rejected', 'rejected', 'rejected', event.by);
+        this.finish('rejected', 'rejected', 'rejected', event.by, task.node);
         return;
       case 'transfer': {
         if (event.to === task.assignee) throw conflict('The task is already theirs');
         this.decide(task, 'transferred', event.by, comment);
-        s.decided = s.tasks.some((t) => t.status === 'approved' || t.status === 'rejected');
         this.openTask(this.node(task.node), task.token, event.to, task.order, 'open');
         return;
       }
@@ -305,7 +304,7 @@ class Run {
         return;
       case 'reject':
         this.decide(task, 'rejected', null, 'rejected on timeout');
-        this.finish('rejected', 'rejected', 'rejected', null);
+        this.finish('rejected', 'rejected', 'rejected', null, node.id);
         return;
       case 'escalate': {
         const users = this.resolveAll(node.timeout.escalateTo ?? []).filter((u) => u !== task.assignee);

@@ -18,9 +18,17 @@ export interface ShareActor {
   address: string | null;
 }
 
-export type Caller = UserActor | ShareActor;
+/** The platform itself, carrying out a workflow action or an automation: full access, recorded as `by`. */
+export interface SystemActor {
+  kind: 'system';
+  /** who the work is done for (the submitter of the record that triggered it), or null */
+  onBehalfOf: string | null;
+}
 
-/** The user id a change is recorded under (share-link submissions have none). */
+export type Caller = UserActor | ShareActor | SystemActor;
+
+/** The user id a change is recorded under (share-link submissions have none; the system acts for the submitter). */
 export function callerId(caller: Caller): string | null {
-  return caller.kind === 'user' ? caller.id : null;
+  if (caller.kind === 'user') return caller.id;
+  return caller.kind === 'system' ? caller.onBehalfOf : null;
 }

@@ -82,6 +82,44 @@ export class Directory {
     return this.children.get(id) ?? [];
   }
 
+  /** Active users who have role `roleId`. */
+  usersWithRole(roleId: string): string[] {
+    return [...this.users.values()].filter((u) => u.status === 'active' && u.roles.includes(roleId)).map((u) => u.id);
+  }
+
+  isActive(userId: string): boolean {
+    return this.users.get(userId)?.status === 'active';
+  }
+
+  /**
+   * The leaders of `userId`'s departments, `levels` up the tree (1: their own
+   * department). A department the user leads themself counts one level up,
+   * so nobody approves their own request.
+   */
+  leadersOf(userId: string, levels: number): string[] {
+    const user = this.users.get(userId);
+    if (!user) return [];
+    const out = new Set<string>();
+    for (const start of user.departments) {
+      let dept = this.departments.get(start);
+      let level = 1;
+      const seen = new Set<string>();
+      while (dept && !seen.has(dept.id)) {
+        seen.add(dept.id);
+        const leader = dept.leaderId && dept.leaderId !== userId ? dept.leaderId : null;
+        if (leader) {
+          if (level === levels) {
+            if (this.isActive(leader)) out.add(leader);
+            break;
+          }
+          level++;
+        }
+        dept = dept.parentId ? this.departments.get(dept.parentId) : undefined;
+      }
+    }
+    return [...out];
+  }
+
   /** The active user's principal; null for a missing or disabled user. */
   principal(userId: string): Principal | null {
     if (this.principals.has(userId)) return this.principals.get(userId)!;

@@ -74,6 +74,39 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX throttle_reset ON throttle(reset_at);
     `,
   },
+  {
+    id: 3,
+    name: 'jobs',
+    // The embedded job runner (jobs/embedded). A delayed job is stored as 'waiting' with a
+    // future run_at, so picking the next due job is one range of one partial index; the
+    // port reports it as 'delayed'. lock_token names the claim, so a worker whose lease
+    // expired cannot finish a job another worker has picked up since. Times are epoch ms.
+    // One partial index per state: SQLite uses a partial index only when the query's WHERE
+    // has the index's condition term for term (state = 'failed' does not imply state IN (…)).
+    sql: `
+      CREATE TABLE jobs (
+        queue TEXT NOT NULL,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        data TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('waiting', 'active', 'completed', 'failed')),
+        attempts_made INTEGER NOT NULL DEFAULT 0,
+        max_attempts INTEGER NOT NULL,
+        backoff_ms INTEGER NOT NULL,
+        run_at INTEGER NOT NULL,
+        locked_until INTEGER,
+        lock_token TEXT,
+        error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (queue, id)
+      );
+      CREATE INDEX jobs_due ON jobs(queue, run_at) WHERE state = 'waiting';
+      CREATE INDEX jobs_lease ON jobs(queue, locked_until) WHERE state = 'active';
+      CREATE INDEX jobs_completed ON jobs(queue, updated_at) WHERE state = 'completed';
+      CREATE INDEX jobs_failed ON jobs(queue, updated_at) WHERE state = 'failed';
+    `,
+  },
 ];
 
 /** Applies pending migrations, each in its own transaction; safe to call again. */

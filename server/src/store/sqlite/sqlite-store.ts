@@ -16,6 +16,15 @@ export interface SqliteStoreOptions {
   aggregate?: AggregateStrategy;
 }
 
+// The connection under each embedded store, for the embedded job runner (jobs/embedded), which
+// keeps its table in the same file. Jobs are a port of their own, so the Store port stays free of them.
+const connections = new WeakMap<Store, SqliteDb>();
+
+/** The SQLite connection of a store made by createSqliteStore; undefined for any other store. */
+export function sqliteDbOf(store: Store): SqliteDb | undefined {
+  return connections.get(store);
+}
+
 /**
  * The embedded store: SQLite through better-sqlite3 (synchronous inside,
  * async at the port). Opening runs pending migrations.
@@ -24,7 +33,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
   const db = new SqliteDb(options.file);
   runMigrations(db);
   const tables = new RecordTables(db);
-  return {
+  const store: Store = {
     kind: 'sqlite',
     apps: sqliteAppRepo(db, tables),
     forms: sqliteFormRepo(db),
@@ -47,4 +56,6 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
       }
     },
   };
+  connections.set(store, db);
+  return store;
 }

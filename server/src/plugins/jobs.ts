@@ -1,0 +1,23 @@
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import { openJobs } from '../jobs/open-jobs.js';
+import type { JobQueue } from '../jobs/port.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    jobs: JobQueue;
+  }
+}
+
+/** External connection: the job queue (BullMQ on REDIS_URL, else the embedded runner on the store). */
+export default fp<{ config: Config; jobs?: JobQueue }>(
+  async (app, opts) => {
+    const jobs = opts.jobs ?? (await openJobs(opts.config, app.store));
+    app.decorate('jobs', jobs);
+    // closes before the store (hooks run in reverse order of registration)
+    app.addHook('onClose', async () => {
+      await jobs.close();
+    });
+  },
+  { name: 'jobs', dependencies: ['store'] },
+);

@@ -1,0 +1,122 @@
+import { createHash, createHmac } from 'node:crypto';
+import {
+  applyLogic, normalizeFilter, ruleScope, TrellisError,
+  type Action, type Filter, type Mapping, type RecordData,
+} from '@trellis/core';
+import { PermanentJobError } from '../../jobs/port.js';
+import type { Store } from '../../store/port.js';
+import type { FormCatalog } from '../form-catalog.js';
+import type { RecordService } from '../record-service.js';
+
+const WEBHOOK_TIMEOUT_MS = 10_000;
+
+/** The record an action reads: the one the workflow or automation runs over. */
+export interface ActionSource {
+  formId: string;
+  recordId: string;
+}
+
+/**
+ * Carries out workflow and automation actions. Each takes an idempotency key:
+ * a created record's id is derived from it (a second run finds it), updates
+ * set values (running twice changes nothing more), and a webhook carries it
+ * as `X-Trellis-Delivery` for the receiver to drop repeats.
+ */
+export class ActionRunner {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: FormCatalog,
+    private readonly records: RecordService,
+    private readonly fetcher: typeof fetch = fetch,
+  ) {}
+
+  async run(action: Action, key: string, source: ActionSource): Promise<void> {
+    const record = await this.store.records.get(source.formId, source.recordId);
+    if (!record) throw new PermanentJobError(`The record "${source.recordId}" no longer exists`);
+    const scope = { ...ruleScope(record.data, { user: null, now: new Date() }), record: { ...record.data, id: record.id, createdBy: record.createdBy, status: record.status } };
+    const onBehalfOf = record.createdBy;
+    switch (action.type) {
+      case 'createRecord': {
+        const data: RecordData = {};
+        for (const [field, mapping] of Object.entries(action.values)) {
+          const v = mapValue(mapping, scope, record.data);
+          if (v !== null && v !== undefined) data[field] = v;
+        }
+        try {
+          await this.records.create(action.form, data, { kind: 'system', onBehalfOf }, { id: recordIdFor(key) });
+        } catch (e) {
+          // wrong values can never become right by retrying: the instance goes to error, nothing was written
+          if (e instanceof TrellisError && ['VALIDATION_FAILED', 'NOT_FOUND', 'UNIQUE_VIOLATION', 'CONFLICT'].includes(e.code)) throw new PermanentJobError(`Creating a record in form "${action.form}" failed: ${e.message}`);
+          throw e;
+        }
+        return;
+      }
+      case 'updateRecords': {
+        const target = await this.catalog.published(action.form).catch(() => null);
+        if (!target) throw new PermanentJobError(`Form "${action.form}" is not published`);
+        let filter;
+        try {
+          filter = normalizeFilter(resolveFilterValues(action.filter, scope), target.compiled.definition, { now: new Date() });
+        } catch (e) {
+          throw new PermanentJobError(`The filter of the update does not fit form "${action.form}": ${e instanceof Error ? e.message : String(e)}`);
+        }
+        const page = await this.store.records.find(action.form, { filter, sort: [], limit: action.limit ?? 100, after: null, count: false });
+        for (const r of page.items) {
+          const patch: RecordData = {};
+          for (const [field, logic] of Object.entries(action.values)) patch[field] = applyLogic(logic, { ...scope, target: r.data });
+          try {
+            await this.records.update(action.form, r.id, patch, r.version, { kind: 'system', onBehalfOf });
+          } catch (e) {
+            if (e instanceof TrellisError && e.code === 'VALIDATION_FAILED') throw new PermanentJobError(`Updating record "${r.id}" of form "${action.form}" failed: ${e.message}`);
+            throw e; // a concurrent edit (409): the retry reads the record again
+          }
+        }
+        return;
+      }
+      case 'webhook': {
+        const body = JSON.stringify(action.body === undefined ? { formId: record.formId, record: { id: record.id, status: record.status, data: record.data } } : applyLogic(action.body, scope));
+        const headers: Record<string, string> = { 'content-type': 'application/json', 'x-trellis-delivery': key };
+        if (action.secret) headers['x-trellis-signature'] = `sha256=${createHmac('sha256', action.secret).update(body).digest('hex')}`;
+        let res: Response;
+        try {
+          res = await this.fetcher(action.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
+        } catch (e) {
+          throw new Error(`Webhook ${action.url} did not answer: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        if (!res.ok) throw new Error(`Webhook ${action.url} answered ${res.status}`);
+        return;
+      }
+    }
+  }
+}
+
+/** A record id derived from an idempotency key (same key, same id). */
+export function recordIdFor(key: string): string {
+  return `a${createHash('sha256').update(key).digest('hex').slice(0, 19)}`;
+}
+
+function mapValue(mapping: Mapping, scope: Record<string, unknown>, source: RecordData): unknown {
+  if (mapping !== null && typeof mapping === 'object' && !Array.isArray(mapping) && 'rows' in mapping && 'values' in mapping && typeof mapping.rows === 'string') {
+    const rows = source[mapping.rows];
+    if (!Array.isArray(rows)) return [];
+    return rows.map((row: unknown) => {
+      const rowScope = { ...(row as object), record: scope.record, $now: scope.$now, $today: scope.$today };
+      return Object.fromEntries(Object.entries(mapping.values as Record<string, unknown>).map(([k, l]) => [k, applyLogic(l as never, rowScope)]));
+    });
+  }
+  return applyLogic(mapping as never, scope);
+}
+
+/** A filter whose condition values may be json-logic over the source record. */
+function resolveFilterValues(filter: unknown, scope: object): Filter {
+  const walk = (f: unknown): unknown => {
+    if (f === null || typeof f !== 'object' || Array.isArray(f)) return f;
+    const o = f as Record<string, unknown>;
+    if (Array.isArray(o.and)) return { and: o.and.map(walk) };
+    if (Array.isArray(o.or)) return { or: o.or.map(walk) };
+    if ('not' in o) return { not: walk(o.not) };
+    const value = o.value !== null && typeof o.value === 'object' && !Array.isArray(o.value) && !('relative' in o.value) ? applyLogic(o.value as never, scope) : o.value;
+    return { ...o, ...(value === undefined ? {} : { value }) };
+  };
+  return walk(filter) as Filter;
+}
