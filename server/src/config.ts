@@ -20,6 +20,10 @@ export interface Config {
   tokenTtlSeconds: number;
   /** first retry delay of a failed workflow action or automation (doubling each try) */
   jobBackoffMs: number;
+  /** how long a worker holds a job without renewing it; a job of a crashed worker runs again after this */
+  jobLeaseMs: number;
+  /** prefix of every Redis key (several deployments, or test runs, can share one Redis) */
+  redisPrefix: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,6 +37,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const jobBackoffMs = Number(env.TRELLIS_JOB_BACKOFF_MS ?? 1000);
   if (!Number.isInteger(jobBackoffMs) || jobBackoffMs < 1 || jobBackoffMs > 3_600_000) throw new Error(`TRELLIS_JOB_BACKOFF_MS must be a whole number of milliseconds from 1 to 3600000, not "${env.TRELLIS_JOB_BACKOFF_MS}"`);
+  const jobLeaseMs = Number(env.TRELLIS_JOB_LEASE_MS ?? 30_000);
+  if (!Number.isInteger(jobLeaseMs) || jobLeaseMs < 100 || jobLeaseMs > 3_600_000) throw new Error(`TRELLIS_JOB_LEASE_MS must be a whole number of milliseconds from 100 to 3600000, not "${env.TRELLIS_JOB_LEASE_MS}"`);
+  const redisPrefix = env.TRELLIS_REDIS_PREFIX || 'trellis';
+  if (!/^[A-Za-z0-9_:.-]{1,100}$/.test(redisPrefix)) throw new Error(`TRELLIS_REDIS_PREFIX may hold letters, digits and - _ : . only, not "${redisPrefix}"`);
   const adminPassword = env.TRELLIS_ADMIN_PASSWORD || undefined;
   if (adminPassword !== undefined && (adminPassword.length < 8 || adminPassword.length > 200)) throw new Error('TRELLIS_ADMIN_PASSWORD must have 8 to 200 characters');
   return {
@@ -48,5 +56,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: env.TRELLIS_SECRET || undefined,
     tokenTtlSeconds,
     jobBackoffMs,
+    jobLeaseMs,
+    redisPrefix,
   };
 }

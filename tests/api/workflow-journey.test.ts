@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_REDIS_URL, uniquePrefix } from '@trellis/server/jobs/bullmq/redis-test-support';
 import { startHarness, type Call, type Harness } from '../support/harness.js';
 
 // A purchase request goes to the department leader, then to finance when the amount is large
@@ -35,7 +36,13 @@ const orderForm = {
 
 interface People { [name: string]: { id: string; call: Call } }
 
-describe('a purchase request through its approval workflow', () => {
+// the same journey on the embedded job runner and on BullMQ with a real Redis
+const DRIVERS = {
+  embedded: () => ({}),
+  bullmq: () => ({ REDIS_URL: TEST_REDIS_URL, TRELLIS_REDIS_PREFIX: uniquePrefix('journey') }),
+};
+
+describe.each(Object.keys(DRIVERS) as (keyof typeof DRIVERS)[])('a purchase request through its approval workflow (%s jobs)', (driver) => {
   let h: Harness;
   const people: People = {};
   let requestFormId = '';
@@ -66,7 +73,7 @@ describe('a purchase request through its approval workflow', () => {
   const statusOf = async (recordId: string) => (await h.call('GET', `/api/forms/${requestFormId}/records/${recordId}`)).body.status as string;
 
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness(DRIVERS[driver]());
     const app = (await h.call('POST', '/api/apps', { name: 'Purchasing' })).body.id;
     requestFormId = (await h.call('POST', `/api/apps/${app}/forms`, requestForm)).body.id;
     orderFormId = (await h.call('POST', `/api/apps/${app}/forms`, orderForm)).body.id;

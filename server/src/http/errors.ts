@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { TrellisError, type ErrorCode } from '@trellis/core';
+import { JobsError } from '../jobs/jobs-error.js';
 
 const STATUS: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -56,7 +57,7 @@ function fromFastify(err: FastifyError): { status: number; body: ErrorBody } | n
 
 /** One error handler for the whole API: codes to statuses, 5xx details hidden from clients. */
 export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | TrellisError, request, reply) => {
+  app.setErrorHandler((err: FastifyError | TrellisError | JobsError, request, reply) => {
     if (err instanceof TrellisError) {
       const body: ErrorBody = { error: { code: err.code, message: err.message } };
       if (err.details !== undefined) body.error.details = err.details;
@@ -66,6 +67,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
       if (status === 401) void reply.header('www-authenticate', 'Bearer realm="trellis"');
       if (status >= 500) request.log.error({ err }, 'internal error');
       return reply.status(status).send(status >= 500 ? { error: { code: 'INTERNAL', message: 'Internal error' } } : body);
+    }
+    // a job id or queue the drivers cannot take is bad input; a closed queue is a server going down
+    if (err instanceof JobsError && (err.code === 'JOBS_BAD_INPUT' || err.code === 'JOBS_CLOSED')) {
+      const status = err.code === 'JOBS_BAD_INPUT' ? 400 : 503;
+      return reply.status(status).send({ error: { code: status === 400 ? 'BAD_REQUEST' : 'INTERNAL', message: status === 400 ? err.message : 'The server is shutting down' } });
     }
     const mapped = fromFastify(err);
     if (mapped) return reply.status(mapped.status).send(mapped.body);

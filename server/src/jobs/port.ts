@@ -10,6 +10,9 @@ export interface JobOptions {
   /**
    * Idempotency key: adding a job whose id is already waiting, delayed, active or
    * completed-and-kept does nothing and returns the existing job's id.
+   * Both drivers also keep failed jobs (keepFailedMs), so a failed id dedupes too until
+   * it is retried or purged; a cancelled id is free at once. Any string of 1–500
+   * characters (the BullMQ driver escapes ':' and integer-looking ids for BullMQ).
    */
   jobId?: string;
   /** run no earlier than this many milliseconds from now */

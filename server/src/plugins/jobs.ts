@@ -12,7 +12,12 @@ declare module 'fastify' {
 /** External connection: the job queue (BullMQ on REDIS_URL, else the embedded runner on the store). */
 export default fp<{ config: Config; jobs?: JobQueue }>(
   async (app, opts) => {
-    const jobs = opts.jobs ?? (await openJobs(opts.config, app.store));
+    const { config } = opts;
+    const jobs = opts.jobs ?? (await openJobs(config, app.store, {
+      leaseMs: config.jobLeaseMs,
+      prefix: config.redisPrefix,
+      onError: (err) => app.log.error({ err }, 'background job error'),
+    }));
     app.decorate('jobs', jobs);
     // closes before the store (hooks run in reverse order of registration)
     app.addHook('onClose', async () => {

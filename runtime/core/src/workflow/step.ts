@@ -26,6 +26,8 @@ export interface TaskState {
   /** who decided (null: the system, on a timeout) */
   by: string | null;
   comment: string | null;
+  /** the instance's round when the task was opened */
+  round: number;
 }
 
 /** A position in the graph; parallel branches each have one. */
@@ -52,7 +54,18 @@ export interface InstanceState {
   seq: number;
   /** any approval or rejection happened (the submitter may withdraw only before) */
   decided: boolean;
-  error: { node: string; token: string; message: string } | null;
+  /** the first step in error, for display (null when none) */
+  error: StepError | null;
+  /** every branch in error; other branches go on meanwhile, and a retry runs these again */
+  errors: StepError[];
+  /** 1, and one more on each resubmission: work is returned only to steps passed in this round */
+  round: number;
+}
+
+export interface StepError {
+  node: string;
+  token: string;
+  message: string;
 }
 
 export type WorkflowEvent =
@@ -109,10 +122,13 @@ export function durationMs(d: Duration): number {
 
 /** A new instance for a record submitted by `submitter`; send it the `start` event. */
 export function newInstance(submitter: string): InstanceState {
-  return { status: 'running', outcome: null, submitter, tokens: [], tasks: [], joins: {}, seq: 0, decided: false, error: null };
+  return { status: 'running', outcome: null, submitter, tokens: [], tasks: [], joins: {}, seq: 0, decided: false, error: null, errors: [], round: 1 };
 }
 
 const conflict = (message: string) => new TrellisError('CONFLICT', message);
+
+/** Running, with or without a branch in error: events still move the other branches. */
+const live = (s: InstanceState) => s.status === 'running' || s.status === 'error';
 const forbidden = (message: string) => new TrellisError('FORBIDDEN', message);
 
 /** Applies one event. Throws CONFLICT for an event that no longer fits (a decided task), FORBIDDEN for the wrong person. */
@@ -155,11 +171,13 @@ class Run {
         s.outcome = null;
         s.decided = false;
         s.joins = {};
+        s.round = (s.round ?? 1) + 1;
         this.log('start', 'resubmitted', event.by, null);
         this.begin();
         return;
       }
       case 'withdraw': {
+        // not while a step is in error: an admin looks at it first
         if (s.status !== 'running') throw conflict('The workflow is not running');
         if (event.by !== s.submitter) throw forbidden('Only the submitter can withdraw');
         if (s.decided) throw conflict('Someone has already decided: it can no longer be withdrawn');
@@ -187,19 +205,19 @@ class Run {
       case 'actionFailed': {
         const token = this.waitingToken(event.token, 'action');
         if (!token) return;
-        s.status = 'error';
-        s.error = { node: token.node, token: token.id, message: event.message };
         this.log(token.node, 'action.failed', null, event.message);
-        this.effects.push({ type: 'notify', users: [s.submitter], kind: 'error', node: token.node });
+        this.fail(token, event.message);
         return;
       }
       case 'retry': {
-        if (s.status !== 'error' || !s.error) throw conflict('Only an instance in error can be retried');
-        const token = s.tokens.find((t) => t.id === s.error!.token);
-        s.status = 'running';
-        s.error = null;
-        this.log(token?.node ?? 'start', 'retry', event.by, null);
-        if (token) this.enter(token, token.node);
+        const failed = s.errors ?? [];
+        if (s.status !== 'error' || failed.length === 0) throw conflict('Only an instance in error can be retried');
+        this.setErrors([]);
+        for (const e of failed) {
+          const token = s.tokens.find((t) => t.id === e.token);
+          this.log(e.node, 'retry', event.by, null);
+          if (token) this.enter(token, token.node);
+        }
         return;
       }
     }
@@ -211,7 +229,7 @@ class Run {
     const s = this.state;
     const task = s.tasks.find((t) => t.id === event.taskId);
     if (!task) throw new TrellisError('NOT_FOUND', `Task "${event.taskId}" not found`);
-    if (s.status !== 'running' || task.status !== 'open') throw conflict(`This task was already ${task.status === 'open' ? 'closed' : task.status}`);
+    if (!live(s) || task.status !== 'open') throw conflict(`This task was already ${task.status === 'open' ? 'closed' : task.status}`);
     if (event.by !== null && event.by !== task.assignee) throw forbidden('This task is assigned to someone else');
     const comment = 'comment' in event ? (event.comment ?? null) : null;
     switch (event.type) {
@@ -244,14 +262,17 @@ class Run {
           this.effects.push({ type: 'notify', users: [s.submitter], kind: 'returned', node: task.node, taskId: task.id });
           return;
         }
+        // an approval step this same branch passed in this round: not one of an earlier round, a later
+        // step, or one across a parallel join (its branch is gone)
         const target = this.nodes.get(to);
-        if (!target || target.type !== 'approval' || !s.tasks.some((t) => t.node === to && t.status === 'approved')) {
-          throw conflict(`Work can only go back to an approval step it has passed, not "${to}"`);
+        const passed = s.tasks.some((t) => t.node === to && t.status === 'approved' && t.token === task.token && (t.round ?? 1) === (s.round ?? 1));
+        if (!target || target.type !== 'approval' || !passed) {
+          throw conflict(`Work can only go back to an approval step this request passed on its way here, not "${to}"`);
         }
-        if (s.tokens.length !== 1) throw conflict('Work cannot go back while parallel branches are open');
+        const token = s.tokens.find((t) => t.id === task.token);
+        if (!token) throw conflict('This step is no longer active');
         this.decide(task, 'returned', event.by, comment);
         this.closeNode(task.node, task.token);
-        const token = s.tokens[0]!;
         this.enter(token, to);
         return;
       }
@@ -290,7 +311,7 @@ class Run {
 
   private onTimeout(taskId: string): void {
     const task = this.state.tasks.find((t) => t.id === taskId);
-    if (!task || task.status !== 'open' || this.state.status !== 'running') return; // decided meanwhile
+    if (!task || task.status !== 'open' || !live(this.state)) return; // decided meanwhile
     const node = this.node(task.node);
     if (node.type !== 'approval' || !node.timeout) return;
     switch (node.timeout.action) {
@@ -322,6 +343,7 @@ class Run {
   private openTask(node: WorkflowNode, token: string, assignee: string, order: number, status: 'open' | 'waiting', withTimer = true): TaskState {
     const task: TaskState = {
       id: this.newId('t'), node: node.id, token, assignee, status, order, createdAt: this.at, decidedAt: null, by: null, comment: null,
+      round: this.state.round ?? 1,
     };
     this.state.tasks.push(task);
     if (status === 'open') this.activate(node, task, withTimer);
@@ -383,7 +405,7 @@ class Run {
 
   private enter(token: TokenState, nodeId: string): void {
     if (++this.entries > MAX_ENTRIES) throw new TrellisError('INVALID_DEFINITION', 'The workflow moved through more than 1000 steps at once');
-    if (this.state.status !== 'running') return;
+    if (!live(this.state)) return;
     const node = this.node(nodeId);
     token.node = node.id;
     token.since = this.at;
@@ -445,9 +467,9 @@ class Run {
       case 'approval': {
         const users = this.resolveAll(node.assignees);
         if (users.length === 0) {
-          this.state.status = 'error';
-          this.state.error = { node: node.id, token: token.id, message: 'No one to approve: the assignees resolve to no active user' };
-          this.log(node.id, 'error', null, this.state.error.message);
+          const message = 'No one to approve: the assignees resolve to no active user';
+          this.fail(token, message, false);
+          this.log(node.id, 'error', null, message);
           return;
         }
         this.log(node.id, 'entered', null, null);
@@ -469,6 +491,8 @@ class Run {
     s.status = status;
     s.outcome = outcome;
     s.tokens = [];
+    s.errors = [];
+    s.error = null;
     this.effects.push({ type: 'record.status', status: outcome });
     this.effects.push({ type: 'notify', users: [s.submitter], kind, node });
     this.log(node, status, by, null);
@@ -483,15 +507,27 @@ class Run {
   }
 
   private waitingToken(id: string, type: 'delay' | 'action'): TokenState | null {
-    if (this.state.status !== 'running' && !(type === 'action' && this.state.status === 'error')) return null;
+    if (!live(this.state)) return null;
     const token = this.state.tokens.find((t) => t.id === id);
     if (!token || this.nodes.get(token.node)?.type !== type) return null;
-    if (this.state.status === 'error') {
-      // a late success of the failed step clears the error
-      this.state.status = 'running';
-      this.state.error = null;
-    }
+    // a late success of a step in error clears that error only
+    const errors = this.state.errors ?? [];
+    if (errors.some((e) => e.token === id)) this.setErrors(errors.filter((e) => e.token !== id));
     return token;
+  }
+
+  /** Puts one branch in error (replacing an earlier error of that branch); the others go on. */
+  private fail(token: TokenState, message: string, notify = true): void {
+    const errors = [...(this.state.errors ?? []).filter((e) => e.token !== token.id), { node: token.node, token: token.id, message }];
+    this.setErrors(errors);
+    if (notify) this.effects.push({ type: 'notify', users: [this.state.submitter], kind: 'error', node: token.node });
+  }
+
+  private setErrors(errors: StepError[]): void {
+    const s = this.state;
+    s.errors = errors;
+    s.error = errors[0] ?? null;
+    if (live(s)) s.status = errors.length ? 'error' : 'running';
   }
 
   private resolveAll(assignees: Assignee[]): string[] {

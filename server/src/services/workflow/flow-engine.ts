@@ -229,8 +229,10 @@ export class FlowEngine {
       case 'record.status':
         await this.records.setStatus(instance.formId, instance.recordId, e.status, null);
         return;
+      // the job id names this step of the instance (a retry after an error is a new step); the action
+      // itself is idempotent by `e.key`, which stays the same
       case 'action.run':
-        await this.jobs.add(WORKFLOW_QUEUE, 'action', { instanceId: instance.id, key: e.key, token: e.token, node: e.node } satisfies ActionJob, { jobId: jobIdOf(`action:${e.key}`), attempts: ACTION_ATTEMPTS, backoffMs: this.backoffMs });
+        await this.jobs.add(WORKFLOW_QUEUE, 'action', { instanceId: instance.id, key: e.key, token: e.token, node: e.node } satisfies ActionJob, { jobId: jobIdOf(`action:${effectId}`), attempts: ACTION_ATTEMPTS, backoffMs: this.backoffMs });
         return;
       case 'timer.set':
         await this.jobs.add(WORKFLOW_QUEUE, 'event', { instanceId: instance.id, event: e.event } satisfies EventJob, { jobId: jobIdOf(`timer:${instance.id}:${e.key}`), delayMs: Math.max(0, Date.parse(e.at) - Date.now()) });
