@@ -24,6 +24,8 @@ export interface Config {
   jobLeaseMs: number;
   /** prefix of every Redis key (several deployments, or test runs, can share one Redis) */
   redisPrefix: string;
+  /** whether this node works background jobs (API-only nodes set TRELLIS_WORKERS=off) */
+  workers: boolean;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -41,6 +43,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(jobLeaseMs) || jobLeaseMs < 100 || jobLeaseMs > 3_600_000) throw new Error(`TRELLIS_JOB_LEASE_MS must be a whole number of milliseconds from 100 to 3600000, not "${env.TRELLIS_JOB_LEASE_MS}"`);
   const redisPrefix = env.TRELLIS_REDIS_PREFIX || 'trellis';
   if (!/^[A-Za-z0-9_:.-]{1,100}$/.test(redisPrefix)) throw new Error(`TRELLIS_REDIS_PREFIX may hold letters, digits and - _ : . only, not "${redisPrefix}"`);
+  const workersText = (env.TRELLIS_WORKERS ?? 'on').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(workersText)) throw new Error(`TRELLIS_WORKERS must be on or off, not "${env.TRELLIS_WORKERS}"`);
   const adminPassword = env.TRELLIS_ADMIN_PASSWORD || undefined;
   if (adminPassword !== undefined && (adminPassword.length < 8 || adminPassword.length > 200)) throw new Error('TRELLIS_ADMIN_PASSWORD must have 8 to 200 characters');
   return {
@@ -58,5 +62,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobBackoffMs,
     jobLeaseMs,
     redisPrefix,
+    workers: ['on', 'true', '1'].includes(workersText),
   };
 }

@@ -67,8 +67,8 @@ export default fp<{ config: Config }>(
       await automations.schedule(formId);
     }));
     app.decorate('tasks', new TaskService(store, records, access, engine));
-    await engine.attach();
-    await automations.attach();
+    await engine.attach(config.workers);
+    await automations.attach(config.workers);
 
     // ended rate-limit windows are swept now and then (each key is reused in place while live)
     const sweep = setInterval(() => {

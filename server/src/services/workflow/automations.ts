@@ -36,11 +36,13 @@ export class Automations {
     private readonly backoffMs = 1000,
   ) {}
 
-  async attach(): Promise<void> {
+  /** Starts listening to record writes and, on a node that works jobs, runs automations and keeps schedules queued. */
+  async attach(work = true): Promise<void> {
     this.records.observe({
       created: async (published, record) => this.onChange(published, null, record),
       updated: async (published, previous, record) => this.onChange(published, previous, record),
     });
+    if (!work) return;
     await this.jobs.work(AUTOMATION_QUEUE, (job) => this.handle(job), { concurrency: 4 });
     // schedules survive restarts as delayed jobs; queueing the next one again is idempotent (same job id)
     for (const wf of await this.store.entities.list('workflow')) await this.schedule(wf.formId).catch((err: unknown) => this.log.error({ err, formId: wf.formId }, 'could not schedule automations'));

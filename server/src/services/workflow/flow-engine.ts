@@ -54,8 +54,8 @@ export class FlowEngine {
     private readonly backoffMs = 1000,
   ) {}
 
-  /** Registers the job handlers and starts listening to record writes. */
-  async attach(): Promise<void> {
+  /** Starts listening to record writes and, on a node that works jobs, registers the job handlers. */
+  async attach(work = true): Promise<void> {
     this.records.observe({
       creating: async (published, recordId) => {
         if (!(await this.publishedWorkflow(published.form.id))) return;
@@ -70,7 +70,7 @@ export class FlowEngine {
         }
       },
     });
-    await this.jobs.work(WORKFLOW_QUEUE, (job) => this.handle(job), { concurrency: 8 });
+    if (work) await this.jobs.work(WORKFLOW_QUEUE, (job) => this.handle(job), { concurrency: 8 });
   }
 
   /** The published workflow version of a form, whatever it holds (read at most once a second per form). */
