@@ -209,6 +209,12 @@ describe.each(Object.keys(DRIVERS) as (keyof typeof DRIVERS)[])('a purchase requ
   it('the leader edits the budget code the step makes editable, and nothing else', async () => {
     const req = await submit('Mei', { title: 'Toner', amount: 90 });
     const task = await taskFor('Lei', req.id);
+    // the leader has no role on the form, yet reads the record of his task and learns what he may change
+    expect((await people.Lei!.call('GET', `/api/forms/${requestFormId}/records/${req.id}`)).status).toBe(404);
+    const view = await people.Lei!.call('GET', `/api/tasks/${task!.id}`);
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ record: { id: req.id, data: { title: 'Toner', amount: 90 } }, editable: ['budgetCode'] });
+    expect((await people.Fang!.call('GET', `/api/tasks/${task!.id}`)).status).toBe(404);
     const notAllowed = await people.Lei!.call('POST', `/api/tasks/${task!.id}/approve`, { data: { amount: 1 } });
     expect(notAllowed.status).toBe(422);
     const ok = await people.Lei!.call('POST', `/api/tasks/${task!.id}/approve`, { data: { budgetCode: 'OPS-7' } });

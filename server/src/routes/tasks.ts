@@ -22,6 +22,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => ({ items: await app.tasks.list(actorOf(request), request.query.status ?? 'open', Math.min(Number(request.query.limit ?? 100), 500)) }));
 
+  app.get('/api/tasks/:taskId', {
+    schema: {
+      tags: ['tasks'], summary: 'One of my tasks with its record as the step shows it (hidden fields left out) and the fields I may change',
+      params: TaskParams,
+      response: { 200: Type.Object({ task: TaskSchema, record: Type.Ref('Record'), editable: Type.Array(Type.String()), hidden: Type.Array(Type.String()) }), ...errorReplies(404) },
+    },
+  }, async (request) => app.tasks.record(actorOf(request), request.params.taskId));
+
   app.post('/api/tasks/:taskId/approve', {
     schema: {
       tags: ['tasks'], summary: 'Approve; `data` changes the fields this step makes editable (send the record `version` you read)',

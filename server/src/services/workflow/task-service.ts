@@ -1,6 +1,6 @@
-import { TrellisError, type RecordData, type WorkflowEvent } from '@trellis/core';
+import { stripHidden, TrellisError, type RecordData, type WorkflowEvent } from '@trellis/core';
 import { forbidden, notFound } from '../../http/errors.js';
-import type { FlowLogEntity, InstanceEntity, NotificationEntity, Store, TaskEntity } from '../../store/port.js';
+import type { FlowLogEntity, InstanceEntity, NotificationEntity, RecordEntity, Store, TaskEntity } from '../../store/port.js';
 import type { AccessService } from '../access/access-service.js';
 import type { UserActor } from '../access/actor.js';
 import { diffData } from '../diff.js';
@@ -49,6 +49,25 @@ export class TaskService {
     }
     await this.engine.apply(task.instanceId, event, before);
     return (await this.store.entities.get('task', taskId)) ?? task;
+  }
+
+  /**
+   * The record behind one of the caller's tasks, as the task's step shows it: an approver reads
+   * it whatever their roles say about the form, without the fields the step hides, and learns
+   * which fields they may change.
+   */
+  async record(actor: UserActor, taskId: string): Promise<{ task: TaskEntity; record: RecordEntity; editable: string[]; hidden: string[] }> {
+    const task = await this.store.entities.get('task', taskId);
+    if (!task || task.assignee !== actor.id) throw notFound('Task', taskId);
+    const instance = await this.store.entities.get('instance', task.instanceId);
+    const record = await this.store.records.get(task.formId, task.recordId);
+    if (!instance || !record) throw notFound('Task', taskId);
+    const wfv = await this.store.entities.get('workflowVersion', `${instance.formId}.v${instance.workflowVersion}`);
+    const node = wfv?.definition.nodes.find((n) => n.id === task.node);
+    const fields = node?.type === 'approval' ? (node.fields ?? {}) : {};
+    const hidden = Object.entries(fields).filter(([, a]) => a === 'hidden').map(([k]) => k);
+    const editable = task.status === 'open' ? Object.entries(fields).filter(([, a]) => a === 'editable').map(([k]) => k) : [];
+    return { task, record: { ...record, data: stripHidden(record.data, new Set(hidden)) }, editable, hidden };
   }
 
   /** The submitter takes a record back before anyone decided. */
