@@ -40,6 +40,7 @@ export async function buildApp({ config, store, jobs, logger = false }: BuildOpt
   const app = Fastify({
     logger: logger ? { level: config.logLevel } : false,
     bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
     // Unknown properties are errors, not silently dropped; bodies are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
     onProtoPoisoning: 'error',

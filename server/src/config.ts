@@ -26,6 +26,8 @@ export interface Config {
   redisPrefix: string;
   /** whether this node works background jobs (API-only nodes set TRELLIS_WORKERS=off) */
   workers: boolean;
+  /** behind a load balancer: take the client address from X-Forwarded-For (rate limits and lockouts go by address) */
+  trustProxy: boolean;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -63,5 +65,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobLeaseMs,
     redisPrefix,
     workers: ['on', 'true', '1'].includes(workersText),
+    trustProxy: ['on', 'true', '1'].includes((env.TRELLIS_TRUST_PROXY ?? 'off').toLowerCase()),
   };
 }
