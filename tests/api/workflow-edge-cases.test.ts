@@ -114,6 +114,32 @@ describe.each(Object.keys(DRIVERS) as (keyof typeof DRIVERS)[])('workflow edge c
     expect(await ledger()).toBe(1);
   });
 
+  it('two approvers of an any-one step approve at the same moment: one wins, the other gets a clear 409', async () => {
+    const app = (await h.call('GET', `/api/forms/${expenseForm}`)).body.appId as string;
+    const quick = (await h.call('POST', `/api/apps/${app}/forms`, { name: 'Quick', fields: [{ key: 'title', type: 'text', label: 'Title' }] })).body.id as string;
+    expect((await h.call('POST', `/api/forms/${quick}/publish`)).status).toBe(200);
+    const flow = {
+      nodes: [{ id: 'start', type: 'start' }, { id: 'either', type: 'approval', assignees: [{ type: 'users', users: [people.Ann!.id, people.Ben!.id] }], mode: 'any' }, { id: 'end', type: 'end' }],
+      edges: [{ from: 'start', to: 'either' }, { from: 'either', to: 'end' }],
+    };
+    expect((await h.call('PUT', `/api/forms/${quick}/workflow`, flow)).status).toBe(200);
+    expect((await h.call('POST', `/api/forms/${quick}/workflow/publish`)).status).toBe(200);
+    for (let round = 0; round < 5; round++) {
+      const rec = (await h.call('POST', `/api/forms/${quick}/records`, { data: { title: `race ${round}` } })).body;
+      const a = (await tasksOf('Ann')).find((t) => t.recordId === rec.id)!;
+      const b = (await tasksOf('Ben')).find((t) => t.recordId === rec.id)!;
+      const [ra, rb] = await Promise.all([
+        people.Ann!.call('POST', `/api/tasks/${a.id}/approve`, {}),
+        people.Ben!.call('POST', `/api/tasks/${b.id}/approve`, {}),
+      ]);
+      expect([ra.status, rb.status].sort()).toEqual([200, 409]);
+      expect((ra.status === 409 ? ra : rb).body.error.message).toMatch(/already (cancelled|closed|approved)/);
+      const steps = (await h.call('GET', `/api/records/${rec.id}/timeline`)).body.workflow as { kind: string }[];
+      expect(steps.filter((x) => x.kind === 'approved')).toHaveLength(1);
+      expect((await h.call('GET', `/api/forms/${quick}/records/${rec.id}`)).body.status).toBe('approved');
+    }
+  });
+
   it('graphs that cannot run are refused at publish with the node named, and the published version stays', async () => {
     const bad = [
       { why: /loops/, flow: { nodes: [{ id: 'start', type: 'start' }, { id: 'a', type: 'approval', assignees: [{ type: 'submitter' }], mode: 'any' }, { id: 'c', type: 'condition' }, { id: 'end', type: 'end' }],
