@@ -10,14 +10,14 @@ import autocannon from 'autocannon';
 import { createSqliteStore } from '@trellis/server/store/sqlite/sqlite-store';
 import type { HistoryEntry, RecordEntity, SerialAllocation } from '@trellis/server/store/port';
 import { benchForm, DEPARTMENTS, makeRecordData, rng } from './generator.js';
+import { workflowBenches, type BenchRow } from './workflow-bench.js';
 import { freePort, http, ROOT, startServerProcess, type ServerProcess } from '../support/process.js';
 
 const quick = process.argv.includes('--quick');
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
-interface Row { name: string; rps: number; p50: number; p99: number; rssMb: number | null; target: string; note?: string }
-const rows: Row[] = [];
+const rows: BenchRow[] = [];
 
 function peakRssMb(child: ChildProcess): number | null {
   try {
@@ -162,9 +162,12 @@ async function main(): Promise<void> {
   }
   rmSync(dataDir, { recursive: true, force: true });
 
+  // approval transitions and job pickup, on each job driver (BullMQ needs Redis: REDIS_URL or 127.0.0.1:6379)
+  rows.push(...(await workflowBenches({ connections: CONNECTIONS })));
+
   console.log('\n| benchmark | req/s | p50 ms | p99 ms | server peak RSS MB | target | note |');
   console.log('|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.rssMb ?? '?'} | ${r.target} | ${r.note ?? ''} |`);
+  for (const r of rows) console.log(`| ${r.name} | ${r.rps ?? '—'} | ${r.p50 ?? '—'} | ${r.p99 ?? '—'} | ${r.rssMb ?? '?'} | ${r.target} | ${r.note ?? ''} |`);
   console.log(`\nsubmit vs ceiling: ${((submit.requests.average / bare.requests.average) * 100).toFixed(0)} % of the bare Fastify route`);
 }
 
