@@ -286,7 +286,7 @@ class Run {
     task.comment = comment;
     if (status === 'approved' || status === 'rejected') this.state.decided = true;
     this.effects.push({ type: 'task.close', taskId: task.id, status });
-    this.effects.push({ type: 'timer.cancel', key: `timeout:${task.id}` });
+    if (this.hasTimeout(task.node)) this.effects.push({ type: 'timer.cancel', key: `timeout:${task.id}` });
     this.log(task.node, status, by, comment, task.id);
   }
 
@@ -366,7 +366,7 @@ class Run {
     task.decidedAt = this.at;
     if (wasOpen) {
       this.effects.push({ type: 'task.close', taskId: task.id, status: 'cancelled' });
-      this.effects.push({ type: 'timer.cancel', key: `timeout:${task.id}` });
+      if (this.hasTimeout(task.node)) this.effects.push({ type: 'timer.cancel', key: `timeout:${task.id}` });
     }
   }
 
@@ -528,6 +528,12 @@ class Run {
     s.errors = errors;
     s.error = errors[0] ?? null;
     if (live(s)) s.status = errors.length ? 'error' : 'running';
+  }
+
+  /** Only steps with a timeout set timers, so only they have timers to cancel. */
+  private hasTimeout(nodeId: string): boolean {
+    const n = this.nodes.get(nodeId);
+    return n?.type === 'approval' && n.timeout !== undefined;
   }
 
   private resolveAll(assignees: Assignee[]): string[] {

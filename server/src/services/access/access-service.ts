@@ -22,6 +22,7 @@ const MAX_LOOKUP_DEPTH = 4;
  */
 export class AccessService {
   private current: Directory | null = null;
+  private epochs: Promise<[number, number]> | null = null;
   private loading: Promise<Directory> | null = null;
 
   constructor(
@@ -34,7 +35,7 @@ export class AccessService {
    * again only after it changed; a revoked session or key only starts new credential caches.
    */
   async directory(): Promise<Directory> {
-    const [epoch, credentialEpoch] = await Promise.all([this.store.counters.peek(EPOCH_KEY), this.store.counters.peek(CREDENTIAL_EPOCH_KEY)]);
+    const [epoch, credentialEpoch] = await this.readEpochs();
     let dir = this.current;
     if (!dir || dir.epoch !== epoch) {
       this.loading ??= this.load(epoch).finally(() => {
@@ -46,6 +47,19 @@ export class AccessService {
     }
     dir.useCredentialEpoch(credentialEpoch);
     return dir;
+  }
+
+  // The epochs are read once per turn of the event loop: the checks of one request (and of requests
+  // arriving together) share the read. A change made here drops it at once; other nodes' changes are
+  // seen on the next turn.
+  private readEpochs(): Promise<[number, number]> {
+    if (!this.epochs) {
+      this.epochs = Promise.all([this.store.counters.peek(EPOCH_KEY), this.store.counters.peek(CREDENTIAL_EPOCH_KEY)]);
+      setImmediate(() => {
+        this.epochs = null;
+      });
+    }
+    return this.epochs;
   }
 
   private async load(epoch: number): Promise<Directory> {
@@ -62,11 +76,13 @@ export class AccessService {
   /** Call after any change to users, departments or roles. */
   async changed(): Promise<void> {
     await this.store.counters.next(EPOCH_KEY);
+    this.epochs = null;
   }
 
   /** Call after a session or an API key is revoked. */
   async credentialsChanged(): Promise<void> {
     await this.store.counters.next(CREDENTIAL_EPOCH_KEY);
+    this.epochs = null;
   }
 
   requireAdmin(actor: UserActor): void {

@@ -42,6 +42,7 @@ export interface Logger {
  */
 export class FlowEngine {
   private readonly current = new Map<string, { at: number; version: WorkflowVersionEntity | null }>();
+  private readonly versions = new Map<string, WorkflowDefinition>();
 
   constructor(
     private readonly store: Store,
@@ -165,9 +166,15 @@ export class FlowEngine {
     return this.apply(instanceId, { type: 'retry', by });
   }
 
+  /** The definition an instance runs on; published versions never change, so they are kept once read. */
   private async definition(instance: InstanceEntity): Promise<WorkflowDefinition> {
-    const v = await this.store.entities.get('workflowVersion', `${instance.formId}.v${instance.workflowVersion}`);
+    const id = `${instance.formId}.v${instance.workflowVersion}`;
+    const hit = this.versions.get(id);
+    if (hit) return hit;
+    const v = await this.store.entities.get('workflowVersion', id);
     if (!v) throw new TrellisError('INTERNAL', `Workflow version ${instance.workflowVersion} of form "${instance.formId}" is missing`);
+    if (this.versions.size > 1000) this.versions.clear();
+    this.versions.set(id, v.definition);
     return v.definition;
   }
 
