@@ -28,6 +28,8 @@ export interface Config {
   workers: boolean;
   /** behind a load balancer: take the client address from X-Forwarded-For (rate limits and lockouts go by address) */
   trustProxy: boolean;
+  /** how long a webhook may take to answer before the try counts as failed */
+  webhookTimeoutMs: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -47,6 +49,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^[A-Za-z0-9_:.-]{1,100}$/.test(redisPrefix)) throw new Error(`TRELLIS_REDIS_PREFIX may hold letters, digits and - _ : . only, not "${redisPrefix}"`);
   const workersText = (env.TRELLIS_WORKERS ?? 'on').toLowerCase();
   if (!['on', 'off', 'true', 'false', '1', '0'].includes(workersText)) throw new Error(`TRELLIS_WORKERS must be on or off, not "${env.TRELLIS_WORKERS}"`);
+  const webhookTimeoutMs = Number(env.TRELLIS_WEBHOOK_TIMEOUT_MS ?? 10_000);
+  if (!Number.isInteger(webhookTimeoutMs) || webhookTimeoutMs < 100 || webhookTimeoutMs > 300_000) throw new Error(`TRELLIS_WEBHOOK_TIMEOUT_MS must be a whole number of milliseconds from 100 to 300000, not "${env.TRELLIS_WEBHOOK_TIMEOUT_MS}"`);
   const adminPassword = env.TRELLIS_ADMIN_PASSWORD || undefined;
   if (adminPassword !== undefined && (adminPassword.length < 8 || adminPassword.length > 200)) throw new Error('TRELLIS_ADMIN_PASSWORD must have 8 to 200 characters');
   return {
@@ -66,5 +70,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix,
     workers: ['on', 'true', '1'].includes(workersText),
     trustProxy: ['on', 'true', '1'].includes((env.TRELLIS_TRUST_PROXY ?? 'off').toLowerCase()),
+    webhookTimeoutMs,
   };
 }

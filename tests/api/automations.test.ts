@@ -32,6 +32,7 @@ describe('automations on record events and schedules', () => {
   let hookUrl = '';
   const deliveries: { body: string; signature: string | undefined; delivery: string | undefined }[] = [];
   let failNext = 0;
+  let hangNext = 0;
 
   const settle = () => h.jobs.drain('automation', 2000);
   const logOf = async (lead: string) => {
@@ -44,6 +45,10 @@ describe('automations on record events and schedules', () => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
+        if (hangNext > 0) {
+          hangNext--;
+          return; // never answers: the try times out
+        }
         if (failNext > 0) {
           failNext--;
           res.writeHead(500).end();
@@ -58,7 +63,7 @@ describe('automations on record events and schedules', () => {
     hookUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/hook`;
 
     // retries 50 ms apart, so a webhook that keeps failing runs out of tries within a second
-    h = await startHarness({ TRELLIS_JOB_BACKOFF_MS: '50' });
+    h = await startHarness({ TRELLIS_JOB_BACKOFF_MS: '50', TRELLIS_WEBHOOK_TIMEOUT_MS: '300' });
     const app = (await h.call('POST', '/api/apps', { name: 'CRM' })).body.id;
     leads = (await h.call('POST', `/api/apps/${app}/forms`, leadForm)).body.id;
     logs = (await h.call('POST', `/api/apps/${app}/forms`, logForm)).body.id;
@@ -109,13 +114,31 @@ describe('automations on record events and schedules', () => {
     expect(JSON.parse(d.body)).toMatchObject({ formId: leads, record: { id: lead.id, data: { company: 'Globex' } } });
   });
 
+  it('a webhook that does not answer in time is tried again, and delivered once it answers', async () => {
+    hangNext = 2;
+    const before = deliveries.length;
+    const lead = (await h.call('POST', `/api/forms/${leads}/records`, { data: { company: 'Slowpoke' } })).body;
+    await settle();
+    expect(hangNext).toBe(0);
+    expect(deliveries.slice(before).filter((d) => d.body.includes(lead.id))).toHaveLength(1);
+  });
+
   it('a webhook that keeps failing ends in the dead-letter view, and the lead is saved all the same', async () => {
     failNext = 100;
     const lead = await h.call('POST', `/api/forms/${leads}/records`, { data: { company: 'Initech' } });
     expect(lead.status).toBe(201);
     await settle();
     const failed = await h.jobs.failed('automation');
-    expect(failed.some((j) => JSON.stringify(j.data).includes(lead.body.id) && /500/.test(j.error ?? ''))).toBe(true);
+    const job = failed.find((j) => JSON.stringify(j.data).includes(lead.body.id) && /500/.test(j.error ?? ''));
+    expect(job).toBeDefined();
+    // the administrator's dead-letter view, and a retry from it
+    const view = await h.call('GET', '/api/jobs/failed?queue=automation');
+    expect(view.status).toBe(200);
+    expect(view.body.items.map((j: { id: string }) => j.id)).toContain(job!.id);
+    failNext = 0;
+    expect((await h.call('POST', `/api/jobs/automation/${encodeURIComponent(job!.id)}/retry`)).status).toBe(204);
+    await settle();
+    expect(deliveries.some((d) => d.body.includes(lead.body.id))).toBe(true);
     failNext = 0;
   });
 

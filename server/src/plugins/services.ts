@@ -58,7 +58,7 @@ export default fp<{ config: Config }>(
     app.decorate('roles', new RoleService(store, access, audit));
     app.decorate('shares', new ShareService(store, catalog, records, access, audit));
     const forms = app.forms;
-    const actions = new ActionRunner(store, catalog, records);
+    const actions = new ActionRunner(store, catalog, records, config.webhookTimeoutMs);
     const engine = new FlowEngine(store, catalog, records, access, app.jobs, actions, app.log, config.jobBackoffMs);
     const automations = new Automations(store, catalog, records, engine, app.jobs, actions, app.log, config.jobBackoffMs);
     app.decorate('engine', engine);

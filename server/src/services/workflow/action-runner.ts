@@ -8,8 +8,6 @@ import type { Store } from '../../store/port.js';
 import type { FormCatalog } from '../form-catalog.js';
 import type { RecordService } from '../record-service.js';
 
-const WEBHOOK_TIMEOUT_MS = 10_000;
-
 /** The record an action reads: the one the workflow or automation runs over. */
 export interface ActionSource {
   formId: string;
@@ -27,6 +25,7 @@ export class ActionRunner {
     private readonly store: Store,
     private readonly catalog: FormCatalog,
     private readonly records: RecordService,
+    private readonly webhookTimeoutMs = 10_000,
     private readonly fetcher: typeof fetch = fetch,
   ) {}
 
@@ -79,7 +78,7 @@ export class ActionRunner {
         if (action.secret) headers['x-trellis-signature'] = `sha256=${createHmac('sha256', action.secret).update(body).digest('hex')}`;
         let res: Response;
         try {
-          res = await this.fetcher(action.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
+          res = await this.fetcher(action.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.webhookTimeoutMs) });
         } catch (e) {
           throw new Error(`Webhook ${action.url} did not answer: ${e instanceof Error ? e.message : String(e)}`);
         }
