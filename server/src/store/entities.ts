@@ -219,8 +219,9 @@ export function entityKeys<K extends EntityKind>(kind: K, doc: EntityTypes[K]): 
       return { key: null, ref: null };
     case 'workflowVersion':
       return { key: null, ref: (d as WorkflowVersionEntity).formId };
+    // listed by status: administrators look for the instances in error
     case 'instance':
-      return { key: null, ref: (d as InstanceEntity).recordId };
+      return { key: null, ref: (d as InstanceEntity).state.status };
     // listed by person and status: "my open tasks" reads one reference
     case 'task':
       return { key: null, ref: `${(d as TaskEntity).assignee}:${(d as TaskEntity).status}` };

@@ -92,7 +92,7 @@ export class TaskService {
   /** Instances in error, for administrators to look at and retry. */
   async failed(actor: UserActor): Promise<InstanceEntity[]> {
     this.access.requireAdmin(actor);
-    return (await this.store.entities.list('instance')).filter((i) => i.state.status === 'error');
+    return this.store.entities.list('instance', { ref: 'error', limit: 500 });
   }
 
   async retry(actor: UserActor, instanceId: string): Promise<InstanceEntity> {
