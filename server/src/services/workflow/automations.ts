@@ -103,7 +103,8 @@ export class Automations {
       const filter = normalizeFilter(a.on.filter, published.compiled.definition, { now: new Date(at) });
       const page = await this.store.records.find(formId, { filter, sort: [], limit: SCHEDULE_BATCH, after: null, count: false });
       for (const r of page.items) await this.runActions(a, formId, r.id, `${job.id}.${r.id}`, r.data);
-      await this.queueNext(formId, a, new Date(at));
+      // after a long stop, runs missed meanwhile are not replayed one by one: the next is the next from now
+      await this.queueNext(formId, a, new Date(Math.max(Date.parse(at), Date.now())));
       return;
     }
     this.log.warn({ name: job.name }, 'unknown automation job');
