@@ -43,6 +43,9 @@ export class TaskService {
     if (task.assignee !== actor.id) throw forbidden('This task is assigned to someone else');
     const event = this.event(actor, taskId, decision);
     let before: (instance: InstanceEntity) => Promise<void> = async () => undefined;
+    // The edit is written just before the instance (after the step accepted the approval). If another
+    // approval wins the race for the instance in between, this one gets its 409 but the edit stays:
+    // rare (the same task approved twice at once), and the edit was the assignee's to make.
     if (decision.kind === 'approve' && decision.data && Object.keys(decision.data).length > 0) {
       const { data, version } = decision;
       before = async (instance) => this.editAtStep(actor, instance, task, data, version);
