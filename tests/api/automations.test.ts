@@ -156,7 +156,7 @@ describe('automations on record events and schedules', () => {
     const next = new Date(at);
     next.setUTCHours(2, 0, 0, 0);
     if (next.getTime() <= Date.parse(at)) next.setUTCDate(next.getUTCDate() + 1);
-    const queued = await h.jobs.get('automation', `schedule.${leads}.backToPool.${next.getTime()}`);
+    const queued = await h.jobs.get('automation', `schedule:${leads}:backToPool:${next.getTime()}`);
     expect(queued?.state).toBe('delayed');
   });
 });

@@ -64,7 +64,7 @@ describe.each(Object.keys(DRIVERS) as (keyof typeof DRIVERS)[])('workflow edge c
     const instanceId = (await h.call('GET', `/api/records/${rec.id}/workflow`)).body.id as string;
     const check = (await tasksOf('Ann')).find((t) => t.recordId === rec.id)!;
     // the timer is a delayed job due an hour from now
-    const timer = await h.jobs.get('workflow', `timer.${instanceId}.timeout.${check.id}`);
+    const timer = await h.jobs.get('workflow', `timer:${instanceId}:timeout:${check.id}`);
     expect(timer?.state).toBe('delayed');
     expect(timer!.runAt! - Date.now()).toBeGreaterThan(55 * 60_000);
 
@@ -73,7 +73,7 @@ describe.each(Object.keys(DRIVERS) as (keyof typeof DRIVERS)[])('workflow edge c
     expect((await tasksOf('Ann')).map((t) => t.id)).toContain(check.id);
     expect((await people.Ann!.call('POST', `/api/tasks/${check.id}/approve`, {})).status).toBe(200);
     // the approved task's timer is gone
-    expect((await h.jobs.get('workflow', `timer.${instanceId}.timeout.${check.id}`))?.state ?? 'gone').not.toBe('delayed');
+    expect((await h.jobs.get('workflow', `timer:${instanceId}:timeout:${check.id}`))?.state ?? 'gone').not.toBe('delayed');
 
     const sign = (await tasksOf('Ben')).find((t) => t.recordId === rec.id)!;
     await fire(instanceId, sign.id);

@@ -31,7 +31,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/jobs/:queue/:jobId/retry', {
     schema: {
       tags: ['jobs'], summary: 'Run a failed job again (administrators)',
-      params: Type.Object({ queue: Queue, jobId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,200}$' }) }),
+      params: Type.Object({ queue: Queue, jobId: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,200}$' }) }),
       response: { 204: Type.Null(), ...errorReplies(404) },
     },
   }, async (request, reply) => {

@@ -60,7 +60,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         200: Type.Object({
           kind: Type.Union([Type.Literal('submit'), Type.Literal('record')]),
           expiresAt: Type.Union([Type.String(), Type.Null()]),
-          form: Type.Object({ id: Type.String(), version: Type.Integer(), definition: Type.Unknown(), jsonSchema: Type.Unknown(), uiSchema: Type.Unknown() }),
+          // a submit link carries the compiled schemas to fill in; a record link only the definition to show the record with
+          form: Type.Object({ id: Type.String(), version: Type.Integer(), definition: Type.Unknown(), jsonSchema: Type.Optional(Type.Unknown()), uiSchema: Type.Optional(Type.Unknown()) }),
           record: Type.Optional(Type.Ref('Record')),
         }),
         ...errorReplies(404, 429),
@@ -75,7 +76,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const record = await app.records.get(link.formId, link.recordId!, caller);
     const access = await app.access.form(caller, published);
-    return { kind: link.kind, expiresAt: link.expiresAt, form: { id: link.formId, version: published.version.version, definition: visibleDefinition(published.version.definition, access.hidden), jsonSchema: {}, uiSchema: {} }, record };
+    return { kind: link.kind, expiresAt: link.expiresAt, form: { id: link.formId, version: published.version.version, definition: visibleDefinition(published.version.definition, access.hidden) }, record };
   });
 
   app.post('/api/share/:token/records', {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { TrellisError } from '@trellis/core';
 import { newApiKey, parseApiKey, verifyApiKeySecret } from '../auth/api-key.js';
-import { hashPassword, verifyPassword } from '../auth/password.js';
+import { hashPassword, needsRehash, verifyPassword } from '../auth/password.js';
 import { signToken, verifyToken } from '../auth/token.js';
 import { forbidden, notFound } from '../http/errors.js';
 import type { ApiKeyEntity, SessionEntity, Store, UserEntity } from '../store/port.js';
@@ -126,6 +126,11 @@ export class AuthService {
       throw unauthorized('Wrong e-mail or password');
     }
     await this.store.throttle.clear(account);
+    // hashes made with weaker parameters are replaced while the password is at hand
+    if (user.passwordHash && needsRehash(user.passwordHash)) {
+      const rehashed = { ...user, passwordHash: await hashPassword(password), version: user.version + 1, updatedAt: new Date().toISOString() };
+      await this.store.entities.update('user', rehashed, user.version).catch(() => undefined); // a concurrent edit wins; next sign-in tries again
+    }
     const session: SessionEntity = {
       id: newId(), userId: user.id, createdAt: new Date(now).toISOString(),
       expiresAt: new Date(now + this.options.tokenTtlSeconds * 1000).toISOString(), revokedAt: null,
@@ -248,10 +253,5 @@ export class AuthService {
     }
     await this.store.throttle.clear(account);
     return user;
-  }
-
-  /** Forbids acting on another user's credentials unless admin. */
-  requireSelfOrAdmin(actor: UserActor, userId: string): void {
-    if (userId !== actor.id && !actor.principal.admin) throw forbidden('You may only do this for yourself');
   }
 }

@@ -215,7 +215,7 @@ export class RecordService {
     const { compiled } = published;
     // fields hidden from the caller are ignored in what they send: an error would tell them the stored value
     // (a share-link submitter sees nothing back, yet fills every field: only hidden fields they may not set go)
-    input = stripHidden(input, new Set([...access.hidden].filter((k) => access.locked.has(k))));
+    if (access.hidden.size > 0) input = stripHidden(input, new Set([...access.hidden].filter((k) => access.locked.has(k))));
     const plan = planExternal(compiled, input, ctx, previous, access.locked);
     // links the record already had stand as they are, even when someone else pointed them where this caller cannot see
     const kept = new Map((previous ? planExternal(compiled, {}, ctx, previous).links : []).map((l) => [l.path, new Set(l.ids)]));

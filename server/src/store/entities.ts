@@ -193,9 +193,6 @@ export interface EntityTypes {
   audit: AuditEntry;
 }
 export type EntityKind = keyof EntityTypes;
-export const ENTITY_KINDS: readonly EntityKind[] = [
-  'user', 'department', 'role', 'session', 'apiKey', 'shareLink', 'audit', 'workflow', 'workflowVersion', 'instance', 'task', 'notification', 'flowLog',
-];
 
 /** The unique key and the listing reference of a document; adapters store both beside it. */
 export function entityKeys<K extends EntityKind>(kind: K, doc: EntityTypes[K]): { key: string | null; ref: string | null } {

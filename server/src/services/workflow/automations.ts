@@ -7,7 +7,7 @@ import type { RecordEntity, Store } from '../../store/port.js';
 import type { FormCatalog, PublishedForm } from '../form-catalog.js';
 import type { RecordService } from '../record-service.js';
 import type { ActionRunner } from './action-runner.js';
-import { jobIdOf, type FlowEngine, type Logger } from './flow-engine.js';
+import type { FlowEngine, Logger } from './flow-engine.js';
 
 export const AUTOMATION_QUEUE = 'automation';
 const ATTEMPTS = 5;
@@ -62,7 +62,7 @@ export class Automations {
     const at = nextCronTime(parseCron(a.on.schedule), after);
     if (!at) return;
     await this.jobs.add(AUTOMATION_QUEUE, 'schedule', { formId, automationId: a.id, at: at.toISOString() } satisfies ScheduleJob, {
-      jobId: jobIdOf(`schedule:${formId}:${a.id}:${at.getTime()}`), delayMs: Math.max(0, at.getTime() - Date.now()), attempts: ATTEMPTS, backoffMs: this.backoffMs,
+      jobId: `schedule:${formId}:${a.id}:${at.getTime()}`, delayMs: Math.max(0, at.getTime() - Date.now()), attempts: ATTEMPTS, backoffMs: this.backoffMs,
     });
   }
 
@@ -78,7 +78,7 @@ export class Automations {
       if (!fires(a, previous, record)) continue;
       try {
         await this.jobs.add(AUTOMATION_QUEUE, 'run', { formId: published.form.id, automationId: a.id, recordId: record.id } satisfies RunJob, {
-          jobId: jobIdOf(`run:${a.id}:${record.id}:${record.version}`), attempts: ATTEMPTS, backoffMs: this.backoffMs,
+          jobId: `run:${a.id}:${record.id}:${record.version}`, attempts: ATTEMPTS, backoffMs: this.backoffMs,
         });
       } catch (err) {
         this.log.error({ err, automation: a.id, recordId: record.id }, 'could not queue an automation');

@@ -1,11 +1,10 @@
 import {
   newInstance, step, TrellisError,
-  type Assignee, type Automation, type Effect, type InstanceState, type RecordData, type WorkflowDefinition, type WorkflowEvent,
+  type Assignee, type Automation, type Effect, type RecordData, type WorkflowDefinition, type WorkflowEvent,
 } from '@trellis/core';
 import { isPermanent, type Job, type JobQueue } from '../../jobs/port.js';
 import type { InstanceEntity, Store, TaskEntity, WorkflowVersionEntity } from '../../store/port.js';
 import type { AccessService } from '../access/access-service.js';
-import type { Caller } from '../access/actor.js';
 import type { Directory } from '../access/directory.js';
 import type { FormCatalog, PublishedForm } from '../form-catalog.js';
 import type { RecordService } from '../record-service.js';
@@ -24,8 +23,6 @@ interface ActionJob { instanceId: string; key: string; token: string; node: stri
 interface StartJob { formId: string; recordId: string }
 interface OutboxJob { instanceId: string; version: number }
 
-/** Job ids may not contain ":" in BullMQ: keys are written with "." instead. */
-export const jobIdOf = (key: string) => key.replaceAll(':', '.');
 
 export interface Logger {
   warn(obj: object, msg: string): void;
@@ -167,7 +164,7 @@ export class FlowEngine {
   }
 
   /** The definition an instance runs on; published versions never change, so they are kept once read. */
-  private async definition(instance: InstanceEntity): Promise<WorkflowDefinition> {
+  async definition(instance: InstanceEntity): Promise<WorkflowDefinition> {
     const id = `${instance.formId}.v${instance.workflowVersion}`;
     const hit = this.versions.get(id);
     if (hit) return hit;
@@ -239,13 +236,13 @@ export class FlowEngine {
       // the job id names this step of the instance (a retry after an error is a new step); the action
       // itself is idempotent by `e.key`, which stays the same
       case 'action.run':
-        await this.jobs.add(WORKFLOW_QUEUE, 'action', { instanceId: instance.id, key: e.key, token: e.token, node: e.node } satisfies ActionJob, { jobId: jobIdOf(`action:${effectId}`), attempts: ACTION_ATTEMPTS, backoffMs: this.backoffMs });
+        await this.jobs.add(WORKFLOW_QUEUE, 'action', { instanceId: instance.id, key: e.key, token: e.token, node: e.node } satisfies ActionJob, { jobId: `action:${effectId}`, attempts: ACTION_ATTEMPTS, backoffMs: this.backoffMs });
         return;
       case 'timer.set':
-        await this.jobs.add(WORKFLOW_QUEUE, 'event', { instanceId: instance.id, event: e.event } satisfies EventJob, { jobId: jobIdOf(`timer:${instance.id}:${e.key}`), delayMs: Math.max(0, Date.parse(e.at) - Date.now()) });
+        await this.jobs.add(WORKFLOW_QUEUE, 'event', { instanceId: instance.id, event: e.event } satisfies EventJob, { jobId: `timer:${instance.id}:${e.key}`, delayMs: Math.max(0, Date.parse(e.at) - Date.now()) });
         return;
       case 'timer.cancel':
-        await this.jobs.cancel(WORKFLOW_QUEUE, jobIdOf(`timer:${instance.id}:${e.key}`));
+        await this.jobs.cancel(WORKFLOW_QUEUE, `timer:${instance.id}:${e.key}`);
         return;
     }
   }
@@ -335,4 +332,3 @@ export function resolveAssignee(dir: Directory, a: Assignee, submitter: string, 
   }
 }
 
-export type { Caller, InstanceState };

@@ -65,8 +65,7 @@ export class TaskService {
     const instance = await this.store.entities.get('instance', task.instanceId);
     const record = await this.store.records.get(task.formId, task.recordId);
     if (!instance || !record) throw notFound('Task', taskId);
-    const wfv = await this.store.entities.get('workflowVersion', `${instance.formId}.v${instance.workflowVersion}`);
-    const node = wfv?.definition.nodes.find((n) => n.id === task.node);
+    const node = (await this.engine.definition(instance)).nodes.find((n) => n.id === task.node);
     const fields = node?.type === 'approval' ? (node.fields ?? {}) : {};
     const hidden = Object.entries(fields).filter(([, a]) => a === 'hidden').map(([k]) => k);
     const editable = task.status === 'open' ? Object.entries(fields).filter(([, a]) => a === 'editable').map(([k]) => k) : [];
@@ -129,8 +128,7 @@ export class TaskService {
 
   /** Applies an approver's edits: only the fields the step makes editable, validated like any edit. */
   private async editAtStep(actor: UserActor, instance: InstanceEntity, task: TaskEntity, data: RecordData, version: number | undefined): Promise<void> {
-    const wfv = await this.store.entities.get('workflowVersion', `${instance.formId}.v${instance.workflowVersion}`);
-    const node = wfv?.definition.nodes.find((n) => n.id === task.node);
+    const node = (await this.engine.definition(instance)).nodes.find((n) => n.id === task.node);
     const editable = new Set(Object.entries(node?.type === 'approval' ? (node.fields ?? {}) : {}).filter(([, a]) => a === 'editable').map(([k]) => k));
     const record = await this.store.records.get(instance.formId, instance.recordId);
     if (!record) throw notFound('Record', instance.recordId);
