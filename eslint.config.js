@@ -15,6 +15,16 @@ export default tseslint.config(
     },
   },
   { files: ['scripts/**/*.mjs', '**/*.config.{js,ts}'], languageOptions: { globals: globals.node } },
+  // The front ends run in the browser and talk to the server only over HTTP.
+  {
+    files: ['runtime/app/src/**/*.{ts,tsx}', 'designer/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['node:*', '@trellis/server', '@trellis/server/*', '**/server/src/**'], message: 'The front ends use the HTTP API, never server internals.' },
+      ] }],
+    },
+  },
   // API tests read JSON replies of many shapes.
   { files: ['tests/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   {

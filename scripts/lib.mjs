@@ -39,7 +39,9 @@ export function installWorkspace() {
   must('pnpm', ['install', '--frozen-lockfile'], { env });
 }
 
+/** tsc -b for the packages and the server, then Vite for the runtime (/app) and the designer (/designer). */
 export function build() {
   must('pnpm', ['run', 'build']);
+  must('pnpm', ['run', 'build:web']);
 }
 

@@ -1,6 +1,6 @@
 // `npm test`: install, build, then every check and test. .ci/run calls exactly this.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { build, ensurePnpm, installWorkspace, must, run } from './lib.mjs';
 
@@ -52,14 +52,33 @@ async function ensureRedis() {
   console.error('✗ redis-server did not answer on 127.0.0.1:6379; the BullMQ tests will fail');
 }
 
+/** The browser tests drive Debian's chromium (never a downloaded browser): installed here when missing. */
+function ensureChromium() {
+  const bin = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(bin)) return;
+  if (process.getuid?.() !== 0) {
+    console.error(`✗ ${bin} is missing and this is not root: install it (apt-get install -y chromium); the browser tests will fail`);
+    return;
+  }
+  console.log('→ installing chromium');
+  if (run('apt-get', ['install', '-y', 'chromium']) !== 0) {
+    run('apt-get', ['update']);
+    run('apt-get', ['install', '-y', 'chromium']);
+  }
+  if (!existsSync(bin)) console.error('✗ chromium could not be installed; the browser tests will fail');
+}
+
 ensurePnpm();
 installWorkspace();
 build(); // tsc -b: type checks the packages and builds the server the journey tests start
 must('pnpm', ['exec', 'tsc', '-p', 'tests']);
+must('pnpm', ['exec', 'tsc', '-p', 'runtime/app']);
+must('pnpm', ['exec', 'tsc', '-p', 'designer']);
 must('pnpm', ['run', 'lint']);
 must('pnpm', ['run', 'cycles']);
 
 await ensureRedis();
+ensureChromium();
 mkdirSync('test-output', { recursive: true });
 const status = run('pnpm', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-output/vitest.json']);
 try {

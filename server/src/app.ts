@@ -22,6 +22,7 @@ import userRoutes from './routes/users.js';
 import formRoutes from './routes/forms.js';
 import recordRoutes from './routes/records.js';
 import systemRoutes from './routes/system.js';
+import webRoutes from './routes/web.js';
 import { openStore } from './store/open-store.js';
 import type { JobQueue } from './jobs/port.js';
 import type { Store } from './store/port.js';
@@ -76,5 +77,6 @@ export async function buildApp({ config, store, jobs, logger = false }: BuildOpt
   await app.register(workflowRoutes);
   await app.register(taskRoutes);
   await app.register(jobRoutes);
+  await app.register(webRoutes);
   return app;
 }
