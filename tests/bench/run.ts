@@ -2,6 +2,7 @@
 // beside a bare Fastify route (the ceiling). Not a test: it prints figures.
 //   pnpm bench              all steps, up to 1,000,000 records (~10 min)
 //   pnpm bench --quick      up to 100,000 records
+//   pnpm bench --web        only the runtime form page in chromium (initial JS, time to interactive)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { createSqliteStore } from '@trellis/server/store/sqlite/sqlite-store';
 import type { HistoryEntry, RecordEntity, SerialAllocation } from '@trellis/server/store/port';
 import { benchForm, DEPARTMENTS, makeRecordData, rng } from './generator.js';
 import { workflowBenches, type BenchRow } from './workflow-bench.js';
+import { webBench } from './web-bench.js';
 import { freePort, http, ROOT, startServerProcess, type ServerProcess } from '../support/process.js';
 
 const quick = process.argv.includes('--quick');
@@ -169,6 +171,11 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.name} | ${r.rps ?? '—'} | ${r.p50 ?? '—'} | ${r.p99 ?? '—'} | ${r.rssMb ?? '?'} | ${r.target} | ${r.note ?? ''} |`);
   console.log(`\nsubmit vs ceiling: ${((submit.requests.average / bare.requests.average) * 100).toFixed(0)} % of the bare Fastify route`);
+
+  // the runtime's form page on a throttled phone (initial JS, time to interactive)
+  await webBench();
 }
 
-await main();
+// --web: only the browser figures
+if (process.argv.includes('--web')) await webBench();
+else await main();

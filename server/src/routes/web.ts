@@ -24,8 +24,9 @@ function isFile(p: string): boolean {
 }
 
 export default async function webRoutes(app: FastifyInstance): Promise<void> {
-  // sendFile only: the routes below are ours, so they can be public and fall back to index.html
-  await app.register(fastifyStatic, { root: REPO, serve: false });
+  // sendFile only: the routes below are ours, so they can be public and fall back to index.html.
+  // The build writes a .gz beside each text asset (scripts/vite-precompress.mjs), sent as is to clients that take gzip.
+  await app.register(fastifyStatic, { root: REPO, serve: false, preCompressed: true });
 
   for (const { prefix, dist } of WEB_APPS) {
     const send = (reply: FastifyReply, rel: string) => {
