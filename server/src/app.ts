@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { registerErrorHandler } from './http/errors.js';
 import { SHARED_SCHEMAS } from './http/schemas.js';
 import actor from './plugins/actor.js';
+import filesPlugin from './files/plugin.js';
 import jobsPlugin from './plugins/jobs.js';
 import services from './plugins/services.js';
 import storePlugin from './plugins/store.js';
@@ -19,6 +20,7 @@ import departmentRoutes from './routes/departments.js';
 import roleRoutes from './routes/roles.js';
 import shareRoutes from './routes/share.js';
 import userRoutes from './routes/users.js';
+import fileRoutes from './routes/files.js';
 import formRoutes from './routes/forms.js';
 import recordRoutes from './routes/records.js';
 import systemRoutes from './routes/system.js';
@@ -60,6 +62,7 @@ export async function buildApp({ config, store, jobs, logger = false }: BuildOpt
 
   await app.register(storePlugin, { store: store ?? (await openStore(config)) });
   await app.register(jobsPlugin, { config, ...(jobs ? { jobs } : {}) });
+  await app.register(filesPlugin, { config });
   await app.register(services, { config });
   await app.register(actor);
 
@@ -73,6 +76,7 @@ export async function buildApp({ config, store, jobs, logger = false }: BuildOpt
   await app.register(departmentRoutes);
   await app.register(roleRoutes);
   await app.register(shareRoutes);
+  await app.register(fileRoutes, { config });
   await app.register(auditRoutes);
   await app.register(workflowRoutes);
   await app.register(taskRoutes);

@@ -30,6 +30,8 @@ export interface Config {
   trustProxy: boolean;
   /** how long a webhook may take to answer before the try counts as failed */
   webhookTimeoutMs: number;
+  /** largest file one upload may carry, in bytes (POST /api/files) */
+  maxUploadBytes: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -51,6 +53,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['on', 'off', 'true', 'false', '1', '0'].includes(workersText)) throw new Error(`TRELLIS_WORKERS must be on or off, not "${env.TRELLIS_WORKERS}"`);
   const webhookTimeoutMs = Number(env.TRELLIS_WEBHOOK_TIMEOUT_MS ?? 10_000);
   if (!Number.isInteger(webhookTimeoutMs) || webhookTimeoutMs < 100 || webhookTimeoutMs > 300_000) throw new Error(`TRELLIS_WEBHOOK_TIMEOUT_MS must be a whole number of milliseconds from 100 to 300000, not "${env.TRELLIS_WEBHOOK_TIMEOUT_MS}"`);
+  const maxUploadBytes = Number(env.TRELLIS_MAX_UPLOAD_BYTES ?? 20 * 1024 * 1024);
+  if (!Number.isInteger(maxUploadBytes) || maxUploadBytes < 1 || maxUploadBytes > 10 * 1024 ** 3) throw new Error(`TRELLIS_MAX_UPLOAD_BYTES must be a whole number of bytes from 1 to 10737418240, not "${env.TRELLIS_MAX_UPLOAD_BYTES}"`);
   const adminPassword = env.TRELLIS_ADMIN_PASSWORD || undefined;
   if (adminPassword !== undefined && (adminPassword.length < 8 || adminPassword.length > 200)) throw new Error('TRELLIS_ADMIN_PASSWORD must have 8 to 200 characters');
   return {
@@ -71,5 +75,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers: ['on', 'true', '1'].includes(workersText),
     trustProxy: ['on', 'true', '1'].includes((env.TRELLIS_TRUST_PROXY ?? 'off').toLowerCase()),
     webhookTimeoutMs,
+    maxUploadBytes,
   };
 }

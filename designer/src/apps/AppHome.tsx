@@ -1,4 +1,134 @@
-// Placeholder: replaced by the screen's implementation.
+// An app's home in the designer: its forms (design, workflow), "New form", the app's settings
+// and a link to open it in the runtime.
+import { useState, type FormEvent } from 'react';
+import type { FormDefinition, Label } from '@trellis/core';
+import { get, post } from '@trellis/app/lib/api';
+import { useT } from '@trellis/app/lib/i18n';
+import { href, linkHandler, navigate } from '@trellis/app/lib/router';
+import { useAsync } from '@trellis/app/lib/use-async';
+import { Async, ErrorBox } from '@trellis/app/ui/common';
+import type { AppSummary } from './AppList';
+import './app-list.css';
+
+interface FormSummary {
+  id: string;
+  version: number;
+  publishedVersion: number;
+  draft: FormDefinition | null;
+  updatedAt: string;
+  published?: { version: number; definition: FormDefinition } | null;
+}
+
+function formName(f: FormSummary): Label {
+  return f.draft?.name ?? f.published?.definition.name ?? f.id;
+}
+
 export default function AppHome({ appId }: { appId: string }) {
-  return <p>TODO AppHome {appId}</p>;
+  const t = useT();
+  const [state, reload] = useAsync(
+    async (signal) => {
+      const [app, forms] = await Promise.all([
+        get<AppSummary>(`/api/apps/${encodeURIComponent(appId)}`, { signal }),
+        get<{ items: FormSummary[] }>(`/api/apps/${encodeURIComponent(appId)}/forms`, { signal }),
+      ]);
+      return { app, forms: forms.items };
+    },
+    [appId],
+  );
+  return (
+    <div className="apps-page stack">
+      <Async state={state} onRetry={reload}>
+        {({ app, forms }) => (
+          <>
+            <nav aria-label={t({ en: 'Breadcrumb', zh: '路径' })} className="muted">
+              <a href={href('/')} onClick={linkHandler('/')}>{t({ en: 'Apps', zh: '应用' })}</a> / {t(app.name)}
+            </nav>
+            <div className="row">
+              <h1 style={{ margin: 0 }}>{t(app.name)}</h1>
+              <span className="spacer" />
+              <a className="btn btn-sm" href={href(`/apps/${appId}/settings`)} onClick={linkHandler(`/apps/${appId}/settings`)}>
+                {t({ en: 'Settings', zh: '设置' })}
+              </a>
+              <a className="btn btn-sm" href={`/app/apps/${encodeURIComponent(appId)}`}>
+                {t({ en: 'Open in runtime', zh: '在应用端打开' })}
+              </a>
+            </div>
+            {app.description !== undefined && <p className="muted">{t(app.description)}</p>}
+            <NewFormForm appId={appId} />
+            <section aria-labelledby="app-forms" className="stack">
+              <h2 id="app-forms">{t({ en: 'Forms', zh: '表单' })}</h2>
+              {forms.length === 0 ? (
+                <p className="muted">{t({ en: 'No forms yet.', zh: '还没有表单。' })}</p>
+              ) : (
+                <ul className="list card form-list" style={{ padding: 0 }} aria-label={t({ en: 'Forms', zh: '表单' })}>
+                  {forms.map((f) => (
+                    <li key={f.id}>
+                      <span className="form-name">
+                        <strong>{t(formName(f))}</strong>
+                        <span className="muted">
+                          {f.publishedVersion > 0
+                            ? t({ en: 'Published version {v}', zh: '已发布版本 {v}' }, { v: f.publishedVersion })
+                            : t({ en: 'Not published yet', zh: '尚未发布' })}
+                        </span>
+                      </span>
+                      <a className="btn btn-sm" href={href(`/forms/${f.id}`)} onClick={linkHandler(`/forms/${f.id}`)}>
+                        {t({ en: 'Design form', zh: '设计表单' })}
+                      </a>
+                      <a className="btn btn-sm" href={href(`/forms/${f.id}/workflow`)} onClick={linkHandler(`/forms/${f.id}/workflow`)}>
+                        {t({ en: 'Workflow', zh: '流程' })}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          </>
+        )}
+      </Async>
+    </div>
+  );
+}
+
+function NewFormForm({ appId }: { appId: string }) {
+  const t = useT();
+  const [en, setEn] = useState('');
+  const [zh, setZh] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!en.trim() && !zh.trim()) {
+      setError(new Error(t({ en: 'Give the form a name.', zh: '请填写表单名称。' })));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const name = { ...(en.trim() ? { en: en.trim() } : {}), ...(zh.trim() ? { zh: zh.trim() } : {}) };
+      const form = await post<{ id: string }>(`/api/apps/${encodeURIComponent(appId)}/forms`, { name, fields: [] });
+      navigate(`/forms/${form.id}`);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  }
+  return (
+    <form className="card stack" onSubmit={submit} aria-labelledby="new-form-title">
+      <h2 id="new-form-title">{t({ en: 'New form', zh: '新建表单' })}</h2>
+      <div className="row new-app-row">
+        <div className="field">
+          <label htmlFor="new-form-en">{t({ en: 'Form name (English)', zh: '表单名称（英文）' })}</label>
+          <input id="new-form-en" value={en} maxLength={200} onChange={(e) => setEn(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="new-form-zh">{t({ en: 'Form name (Chinese)', zh: '表单名称（中文）' })}</label>
+          <input id="new-form-zh" value={zh} maxLength={200} onChange={(e) => setZh(e.target.value)} />
+        </div>
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {busy ? t({ en: 'Creating…', zh: '创建中…' }) : t({ en: 'Create form', zh: '创建表单' })}
+        </button>
+      </div>
+      {error !== null && <ErrorBox error={error} />}
+    </form>
+  );
 }

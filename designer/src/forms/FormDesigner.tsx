@@ -1,4 +1,47 @@
-// Placeholder: replaced by the screen's implementation.
+// The form designer screen (/forms/:formId): loads the form, the app's other forms (link targets,
+// lookups, value linkage, where-used) and the form's workflow (where-used), then hands over to
+// the Designer.
+import type { FormDefinition, WorkflowDefinition } from '@trellis/core';
+import { ApiError, get } from '@trellis/app/lib/api';
+import { useAsync } from '@trellis/app/lib/use-async';
+import { Async } from '@trellis/app/ui/common';
+import { Designer, type LoadedForm } from './Designer';
+import type { AppForm } from './model';
+import './form-designer.css';
+
+interface FormReply extends LoadedForm {
+  published?: { version: number; definition: FormDefinition } | null;
+}
+
+export async function loadAppForms(appId: string, signal?: AbortSignal): Promise<AppForm[]> {
+  const { items } = await get<{ items: FormReply[] }>(`/api/apps/${encodeURIComponent(appId)}/forms`, { signal });
+  return items.flatMap((f) => {
+    const definition = f.published?.definition ?? f.draft;
+    return definition ? [{ id: f.id, name: definition.name, definition, published: !!f.published }] : [];
+  });
+}
+
 export default function FormDesigner({ formId }: { formId: string }) {
-  return <p>TODO FormDesigner {formId}</p>;
+  const [state, reload] = useAsync(
+    async (signal) => {
+      const form = await get<FormReply>(`/api/forms/${encodeURIComponent(formId)}`, { signal });
+      const [forms, workflow] = await Promise.all([
+        loadAppForms(form.appId, signal),
+        get<{ draft: WorkflowDefinition }>(`/api/forms/${encodeURIComponent(formId)}/workflow`, { signal })
+          .then((w) => w.draft)
+          .catch((e: unknown) => {
+            // a form without a workflow, or one the designer may not read, has nothing to check against
+            if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return null;
+            throw e;
+          }),
+      ]);
+      return { form: { ...form, published: form.published ?? null }, forms, workflow };
+    },
+    [formId],
+  );
+  return (
+    <Async state={state} onRetry={reload}>
+      {({ form, forms, workflow }) => <Designer key={formId} form={form} forms={forms} workflow={workflow} />}
+    </Async>
+  );
 }

@@ -28,3 +28,5 @@ export * from './schema/workflow.js';
 export * from './workflow/cron.js';
 export * from './workflow/check-workflow.js';
 export * from './workflow/step.js';
+export * from './workflow/dry-run.js';
+export * from './design/index.js';

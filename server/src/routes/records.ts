@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AggregateQuerySchema, ListQuerySchema, TrellisError, type ListQuery } from '@trellis/core';
+import { AggregateQuerySchema, LabelSchema, ListQuerySchema, TrellisError, type ListQuery } from '@trellis/core';
 import { actorOf } from '../plugins/actor.js';
+import { instanceNodeNames } from '../http/workflow-views.js';
 import { errorReplies, FormParams, RECORD_REPLY, RecordIdParams, RecordInputSchema, RecordParams, RecordPatchSchema } from '../http/schemas.js';
 
 
@@ -90,7 +91,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       200: Type.Object({
         items: Type.Array(Type.Ref('HistoryEntry')),
         workflow: Type.Array(Type.Object({
-          id: Type.String(), node: Type.String(), kind: Type.String(), by: Type.Union([Type.String(), Type.Null()]), comment: Type.Union([Type.String(), Type.Null()]),
+          id: Type.String(), node: Type.String(), nodeName: Type.Union([LabelSchema, Type.Null()]), kind: Type.String(), by: Type.Union([Type.String(), Type.Null()]), comment: Type.Union([Type.String(), Type.Null()]),
           taskId: Type.Union([Type.String(), Type.Null()]), at: Type.String(), changes: Type.Array(Type.Object({ field: Type.String(), from: Type.Unknown(), to: Type.Unknown() })),
         }), { description: 'workflow steps: who did what at which node, with comments and the field changes made there' }),
       }),
@@ -102,7 +103,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     const items = await app.records.timeline(request.params.recordId, actor);
     const steps = await app.tasks.steps(request.params.recordId);
     const hidden = steps[0] ? await app.records.hiddenFor(steps[0].formId, actor) : new Set<string>();
-    return { items, workflow: steps.map((s) => ({ ...s, changes: s.changes.filter((c) => !hidden.has(c.field)) })) };
+    const names = await instanceNodeNames(app, steps[0] ? await app.tasks.instance(request.params.recordId) : null);
+    return { items, workflow: steps.map((s) => ({ ...s, nodeName: names.get(s.node) ?? null, changes: s.changes.filter((c) => !hidden.has(c.field)) })) };
   });
 };
 

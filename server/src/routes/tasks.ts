@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { LabelSchema, visibleDefinition, type Label } from '@trellis/core';
 import { errorReplies } from '../http/schemas.js';
+import { nodeNames, taskBrief, TaskBriefProperties } from '../http/workflow-views.js';
 import { actorOf } from '../plugins/actor.js';
 import { TASK_STATUSES } from '../services/workflow/task-service.js';
 
@@ -10,6 +12,11 @@ const TaskSchema = Type.Object({
   nodeName: Type.Union([Type.String(), Type.Null()]), assignee: Type.String(), status: Type.String(), createdAt: Type.String(),
   decidedAt: Type.Union([Type.String(), Type.Null()]), by: Type.Union([Type.String(), Type.Null()]), comment: Type.Union([Type.String(), Type.Null()]),
 });
+const TaskListItem = Type.Object({ ...TaskSchema.properties, ...TaskBriefProperties });
+const StepSchema = Type.Object({
+  id: Type.String(), node: Type.String(), nodeName: Type.Union([LabelSchema, Type.Null()]), kind: Type.String(), by: Type.Union([Type.String(), Type.Null()]),
+  comment: Type.Union([Type.String(), Type.Null()]), taskId: Type.Union([Type.String(), Type.Null()]), at: Type.String(), changes: Type.Array(Type.Object({ field: Type.String(), from: Type.Unknown(), to: Type.Unknown() })),
+});
 const Comment = Type.Optional(Type.String({ maxLength: 2000 }));
 const TaskParams = Type.Object({ taskId: Id });
 
@@ -18,17 +25,44 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['tasks'], summary: 'My tasks (open by default)',
       querystring: Type.Object({ status: Type.Optional(Type.Union(TASK_STATUSES.map((s) => Type.Literal(s)))), limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(TaskSchema) }) },
+      response: { 200: Type.Object({ items: Type.Array(TaskListItem) }) },
     },
-  }, async (request) => ({ items: await app.tasks.list(actorOf(request), request.query.status ?? 'open', Math.min(Number(request.query.limit ?? 100), 500)) }));
+  }, async (request) => {
+    const tasks = await app.tasks.list(actorOf(request), request.query.status ?? 'open', Math.min(Number(request.query.limit ?? 100), 500));
+    return { items: await Promise.all(tasks.map(async (t) => ({ ...t, ...(await taskBrief(app, t)) }))) };
+  });
 
   app.get('/api/tasks/:taskId', {
     schema: {
       tags: ['tasks'], summary: 'One of my tasks with its record as the step shows it (hidden fields left out) and the fields I may change',
       params: TaskParams,
-      response: { 200: Type.Object({ task: TaskSchema, record: Type.Ref('Record'), editable: Type.Array(Type.String()), hidden: Type.Array(Type.String()) }), ...errorReplies(404) },
+      response: {
+        200: Type.Object({
+          task: TaskListItem, record: Type.Ref('Record'), editable: Type.Array(Type.String()), hidden: Type.Array(Type.String()),
+          // the form as this step shows it, and the workflow's steps so far (the approver may have no role on the form)
+          form: Type.Union([Type.Object({ id: Type.String(), name: LabelSchema, definition: Type.Unsafe<unknown>({ type: 'object', additionalProperties: true }) }), Type.Null()]),
+          steps: Type.Array(StepSchema),
+        }),
+        ...errorReplies(404),
+      },
     },
-  }, async (request) => app.tasks.record(actorOf(request), request.params.taskId));
+  }, async (request) => {
+    const view = await app.tasks.record(actorOf(request), request.params.taskId);
+    const hidden = new Set(view.hidden);
+    const published = await app.catalog.published(view.task.formId).catch(() => null);
+    const instance = await app.tasks.instance(view.task.recordId);
+    const flow = instance ? await app.engine.definition(instance) : null;
+    const names = flow ? nodeNames(flow) : new Map<string, Label>();
+    const steps = (await app.tasks.steps(view.task.recordId)).map((s) => ({
+      ...s, nodeName: names.get(s.node) ?? null, changes: s.changes.filter((c) => !hidden.has(c.field)),
+    }));
+    return {
+      ...view,
+      task: { ...view.task, ...(await taskBrief(app, view.task)) },
+      form: published && { id: view.task.formId, name: published.version.definition.name, definition: visibleDefinition(published.version.definition, hidden) },
+      steps,
+    };
+  });
 
   app.post('/api/tasks/:taskId/approve', {
     schema: {

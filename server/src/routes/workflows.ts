@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { WorkflowDefinitionSchema, type WorkflowDefinition } from '@trellis/core';
+import { LabelSchema, WorkflowDefinitionSchema, type WorkflowDefinition } from '@trellis/core';
+import { instanceNodeNames } from '../http/workflow-views.js';
 import { notFound } from '../http/errors.js';
 import { errorReplies, FormParams, RecordIdParams } from '../http/schemas.js';
 import { actorOf } from '../plugins/actor.js';
@@ -17,6 +18,7 @@ const InstanceReply = Type.Object({
   status: Type.String(), outcome: Type.Union([Type.String(), Type.Null()]), submitter: Type.String(),
   error: Type.Union([Type.Object({ node: Type.String(), token: Type.String(), message: Type.String() }), Type.Null()]),
   tasks: Type.Array(Type.Unknown()), createdAt: Type.String(), updatedAt: Type.String(),
+  nodeNames: Type.Optional(Type.Record(Type.String(), LabelSchema, { description: 'node id → name, for showing the current step' })),
 });
 
 const instanceReply = (i: InstanceEntity) => ({
@@ -56,7 +58,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     if (!instance) throw notFound('Workflow of record', request.params.recordId);
     // only those who may read the record see its workflow
     await app.records.get(instance.formId, instance.recordId, actorOf(request));
-    return instanceReply(instance);
+    return { ...instanceReply(instance), nodeNames: Object.fromEntries(await instanceNodeNames(app, instance)) };
   });
 
   app.post('/api/records/:recordId/workflow/withdraw', {

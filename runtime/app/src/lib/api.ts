@@ -15,10 +15,14 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** per-field errors of a 422 (record validation), else [] */
+  /** per-field errors: a 422's `details.fields`, or the field a 409 unique violation names; else [] */
   get fieldErrors(): FieldError[] {
-    const d = this.details as { fields?: FieldError[] } | undefined;
-    return Array.isArray(d?.fields) ? d.fields : [];
+    const d = this.details as { fields?: FieldError[]; field?: unknown } | undefined;
+    if (Array.isArray(d?.fields)) return d.fields;
+    if (this.code === 'UNIQUE_VIOLATION' && typeof d?.field === 'string') {
+      return [{ field: d.field, code: 'unique', message: { en: 'This value is already used: it must be unique.', zh: '该值已被使用，必须唯一。' } }];
+    }
+    return [];
   }
 }
 

@@ -106,6 +106,8 @@ export interface StepContext {
   record: RecordData;
   /** the user ids an assignee stands for (the server resolves roles, leaders and fields) */
   resolve(assignee: Assignee, submitter: string): string[];
+  /** told each time a token moves along an edge (the designer's dry run draws the path with it) */
+  onEdge?(from: string, to: string): void;
 }
 
 export interface StepResult {
@@ -407,6 +409,7 @@ class Run {
     if (++this.entries > MAX_ENTRIES) throw new TrellisError('INVALID_DEFINITION', 'The workflow moved through more than 1000 steps at once');
     if (!live(this.state)) return;
     const node = this.node(nodeId);
+    this.ctx.onEdge?.(token.node, node.id);
     token.node = node.id;
     token.since = this.at;
     switch (node.type) {

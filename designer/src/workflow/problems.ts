@@ -1,0 +1,105 @@
+// Problems shown on the canvas and in the side list: the browser's own checks while the designer
+// draws (core's checkWorkflowShape and checkWorkflow, the same code the server runs), and the
+// server's 422 answer to a save or a publish.
+import {
+  checkWorkflow, checkWorkflowShape, type DefinitionProblem, type FormDefinition, type WorkflowDefinition, type WorkflowNode, type WorkflowRefs,
+} from '@trellis/core';
+import { tr, type Msg } from '@trellis/app/lib/i18n';
+import { problemTarget } from './model';
+
+export interface Problem {
+  key: string;
+  source: 'check' | 'server';
+  message: string;
+  node?: string;
+  edge?: string;
+}
+
+/** What a designer has not filled in yet, said plainly (the schema's own messages name union branches). */
+function incomplete(n: WorkflowNode): Msg[] {
+  const out: Msg[] = [];
+  if ((n.type === 'approval' || n.type === 'cc') && n.assignees.length === 0) out.push({ en: 'Choose at least one assignee', zh: '请至少选择一个处理人' });
+  if (n.type === 'approval' && n.timeout?.action === 'escalate' && !n.timeout.escalateTo?.length) out.push({ en: 'Choose who the task escalates to', zh: '请选择超时后转交给谁' });
+  if (n.type === 'action') {
+    const a = n.action;
+    if (a.type === 'webhook' && !/^https?:\/\/./.test(a.url)) out.push({ en: 'Enter the webhook URL (http:// or https://)', zh: '请填写 Webhook 地址（http:// 或 https://）' });
+    if (a.type !== 'webhook' && !a.form) out.push({ en: 'Choose the target form', zh: '请选择目标表单' });
+    if (a.type === 'webhook' && a.secret !== undefined && a.secret.length < 8) out.push({ en: 'The signing secret needs at least 8 characters', zh: '签名密钥至少 8 个字符' });
+  }
+  if (n.type === 'delay' && n.duration === undefined && n.until === undefined) out.push({ en: 'Set how long to wait or the date field to wait for', zh: '请设置等待时长或日期字段' });
+  return out;
+}
+
+function stripNode(message: string): string {
+  return message.replace(/^Node "[^"]+": /, '');
+}
+
+/** Shape problems of one node or edge folded into one line: ajv lists every union branch's complaint. */
+function foldShape(problems: DefinitionProblem[], def: WorkflowDefinition, source: Problem['source'], skip: ReadonlySet<string>): Problem[] {
+  const groups = new Map<string, { node?: string; edge?: string; paths: string[] }>();
+  for (const p of problems) {
+    const target = problemTarget(p.path, def);
+    if (target.node && skip.has(target.node)) continue;
+    const key = target.node ? `n:${target.node}` : target.edge ? `e:${target.edge}` : `g:${p.path}`;
+    const g = groups.get(key) ?? { ...target, paths: [] };
+    g.paths.push(`${p.path}: ${p.message}`);
+    groups.set(key, g);
+  }
+  return [...groups.entries()].map(([key, g]) => ({
+    key: `${source}:shape:${key}`, source, node: g.node, edge: g.edge,
+    message: (g.node || g.edge ? tr({ en: 'Settings incomplete or wrong: ', zh: '设置不完整或有误：' }) : '') + g.paths.slice(0, 3).join('; '),
+  }));
+}
+
+/**
+ * Live problems of the drawing. `refs.form` answers only target forms already loaded; problems
+ * about forms not loaded yet are left to the server.
+ */
+export function liveProblems(def: WorkflowDefinition, form: FormDefinition, refs: WorkflowRefs, loadedForms: ReadonlySet<string>): Problem[] {
+  const out: Problem[] = [];
+  const explained = new Set<string>();
+  for (const n of def.nodes) {
+    for (const m of incomplete(n)) {
+      explained.add(n.id);
+      out.push({ key: `check:${n.id}:${m.en}`, source: 'check', node: n.id, message: tr(m) });
+    }
+  }
+  const shape = checkWorkflowShape(def);
+  if (shape.length) return [...out, ...foldShape(shape, def, 'check', explained)];
+  const pending = (n: WorkflowNode) => n.type === 'action' && n.action.type !== 'webhook' && !loadedForms.has(n.action.form);
+  const waiting = new Set(def.nodes.filter(pending).map((n) => n.id));
+  checkWorkflow(def, form, refs).forEach((p, i) => {
+    const target = problemTarget(p.path, def);
+    if (target.node && waiting.has(target.node) && (p.code === 'actionForm' || p.code === 'actionField')) return;
+    out.push({ key: `check:${i}:${p.message}`, source: 'check', ...target, message: stripNode(p.message) });
+  });
+  return out;
+}
+
+/** The server's 422 problems, pointed at the nodes of the definition that was sent. */
+export function serverProblems(problems: DefinitionProblem[], sent: WorkflowDefinition): Problem[] {
+  const shape = problems.filter((p) => p.code === 'schema');
+  const rest = problems.filter((p) => p.code !== 'schema');
+  // a node the schema refuses is usually one not filled in: say what is missing where we can tell
+  const explained: Problem[] = [];
+  const skip = new Set<string>();
+  for (const p of shape) {
+    const id = problemTarget(p.path, sent).node;
+    const node = id ? sent.nodes.find((n) => n.id === id) : undefined;
+    if (!node || skip.has(node.id)) continue;
+    const missing = incomplete(node);
+    if (!missing.length) continue;
+    skip.add(node.id);
+    for (const m of missing) explained.push({ key: `server:${node.id}:${m.en}`, source: 'server', node: node.id, message: tr(m) });
+  }
+  return [
+    ...explained,
+    ...foldShape(shape, sent, 'server', skip),
+    ...rest.map((p, i) => ({ key: `server:${i}:${p.message}`, source: 'server' as const, ...problemTarget(p.path, sent), message: stripNode(p.message) })),
+  ];
+}
+
+export function problemsOf(details: unknown): DefinitionProblem[] {
+  const list = (details as { problems?: unknown } | undefined)?.problems;
+  return Array.isArray(list) ? (list.filter((p) => p && typeof p === 'object' && typeof (p as DefinitionProblem).message === 'string') as DefinitionProblem[]) : [];
+}
