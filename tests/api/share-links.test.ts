@@ -149,9 +149,9 @@ describe('a form opened to the public, and one record shared by link', () => {
 
       const doc = await inject('GET', '/api/openapi.json');
       const routes = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>);
-      // the only share routes: what a link opens, and submitting it; nothing lists records
+      // the only share routes: what a link opens, submitting it, and uploading a file for that submission; nothing lists records
       const shareRoutes = routes.filter(([p]) => p.startsWith('/api/share/')).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`)).sort();
-      expect(shareRoutes).toEqual(['get /api/share/{token}', 'post /api/share/{token}/records']);
+      expect(shareRoutes).toEqual(['get /api/share/{token}', 'post /api/share/{token}/files', 'post /api/share/{token}/records']);
       expect((await inject('GET', `/api/share/${link.token}/records`)).status).not.toBeLessThan(300);
 
       for (const [template, ops] of routes) {

@@ -30,6 +30,8 @@ describe('a browser opening Trellis', () => {
       expect(r.body).toContain('<div id="root"></div>');
     }
     expect((await raw('/app')).headers.location).toBe('/app/');
+    // the `url` a share link is created with opens the runtime's share page
+    expect((await raw('/share/tok_123')).headers.location).toBe('/app/share/tok_123');
   });
 
   it('gets hashed assets cached for a year, gzipped when it accepts gzip', async () => {

@@ -71,6 +71,7 @@ describe('members, departments, roles and app permissions in the designer', () =
       await dialog.getByLabel('Email').fill(email);
       await dialog.getByLabel('Initial password').fill('a-long-password');
       await dialog.getByRole('group', { name: 'Departments' }).getByLabel(dept).check();
+      if (name === 'Han Mei') await shot(page, 'org-member-dialog');
       await dialog.getByRole('button', { name: 'Add member' }).click();
       await poll(() => page.getByRole('status').textContent()).toBe(`${name} was added.`);
     }
@@ -203,6 +204,21 @@ describe('members, departments, roles and app permissions in the designer', () =
     await page.getByRole('heading', { name: '角色', level: 1 }).waitFor();
     expect(await page.getByRole('form', { name: '角色编辑' }).getByRole('checkbox', { name: '提交' }).isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Switch to English' }).click();
+
+    // a workspace role that may design the app, then deleted again
+    await page.getByLabel('New role for').selectOption({ label: 'Workspace role' });
+    await page.getByRole('button', { name: 'New role' }).click();
+    const fresh = page.getByRole('form', { name: 'Role editor' });
+    await poll(() => fresh.getByRole('heading', { level: 2 }).textContent()).toBe('New role');
+    await fresh.getByLabel('Role name (English)').fill('Expense designers');
+    await fresh.getByRole('checkbox', { name: 'Design Expenses' }).check();
+    await fresh.getByRole('button', { name: 'Save role' }).click();
+    await poll(() => fresh.getByRole('status').textContent()).toBe('Role saved.');
+    const designers = (await api('GET', '/api/roles')).body.items.find((r: any) => r.name === 'Expense designers');
+    expect(designers).toMatchObject({ appId: null, apps: { [appId]: { design: true } } });
+    await fresh.getByRole('button', { name: 'Delete role' }).click();
+    await fresh.getByRole('button', { name: 'Yes, delete role' }).click();
+    await poll(async () => (await api('GET', '/api/roles')).body.items.map((r: any) => r.name)).toEqual(['Claimant']);
     expect(errors.errors).toEqual([]);
   });
 });

@@ -209,6 +209,8 @@ describe('the runtime on a phone: records, detail, tasks and approval', () => {
     expect((await api('POST', `/api/tasks/${open.id}/approve`, {}, lei)).status).toBe(200);
     await page.getByRole('button', { name: 'Reject' }).click();
     await poll(() => page.getByRole('alert').textContent()).toContain('Someone has already acted on this task');
+    // nothing left to decide here
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     await shot(page, 'runtime-task-conflict');
     await page.getByRole('link', { name: 'Back to tasks' }).click();
     await page.getByRole('heading', { name: 'My tasks' }).waitFor();
@@ -218,6 +220,14 @@ describe('the runtime on a phone: records, detail, tasks and approval', () => {
     await page.getByRole('heading', { name: /Team lunch|Hotel in Shanghai/ }).waitFor();
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     await page.getByText('Approved', { exact: true }).first().waitFor();
+
+    // the same screens on a wide screen: the tabs move up beside the brand
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Tasks/ }).click();
+    await page.getByRole('tab', { name: 'Done' }).click();
+    await poll(() => page.getByRole('list', { name: 'Tasks' }).getByRole('listitem').count()).toBe(2);
+    await shot(page, 'runtime-tasks-desktop');
+    await page.setViewportSize(PHONE.viewport);
   });
 
   it('the employee sees the approval and the comment in the timeline, and a notification', async () => {
@@ -267,7 +277,13 @@ describe('the runtime on a phone: records, detail, tasks and approval', () => {
     await page.getByLabel('Link password').fill('open-sesame');
     await page.getByRole('button', { name: 'Open' }).click();
     await page.getByRole('heading', { name: 'Expense claim' }).waitFor();
+    await page.getByLabel('Title').fill('Printer paper');
     await shot(page, 'runtime-share-submit');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByRole('heading', { name: 'Thank you!' }).waitFor();
+    await shot(page, 'runtime-share-thanks');
+    const filter = encodeURIComponent(JSON.stringify({ field: 'title', op: 'eq', value: 'Printer paper' }));
+    expect((await api('GET', `/api/forms/${formId}/records?filter=${filter}`)).body.items).toHaveLength(1);
 
     const meiToken = await tokenOf('mei@example.com');
     const link = await api('POST', `/api/forms/${formId}/records/${records['Taxi to the airport']}/share-links`, {}, meiToken);

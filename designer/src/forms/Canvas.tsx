@@ -91,7 +91,7 @@ function CardBody({ field, handle, selected, problems, overId, onSelect, onDelet
           <span className="tag">{t(fieldType(field.type).label)}</span>
           <code>{field.key}</code>
           {field.width && field.width !== 'full' && <span className="tag">{field.width === 'half' ? '1/2' : '1/3'}</span>}
-          {mine.length > 0 && <span className="tag tag-danger">{t({ en: '{n} problems', zh: '{n} 个问题' }, { n: mine.length })}</span>}
+          {mine.length > 0 && <span className="tag tag-danger">{t(mine.length === 1 ? { en: '1 problem', zh: '1 个问题' } : { en: '{n} problems', zh: '{n} 个问题' }, { n: mine.length })}</span>}
         </span>
       </button>
       <button type="button" className="btn btn-sm btn-link fd-delete" aria-label={t({ en: 'Delete {name}', zh: '删除{name}' }, { name: label })} onClick={(e) => { e.stopPropagation(); onDelete(field._uid); }}>

@@ -9,9 +9,9 @@ import { Designer, type LoadedForm } from './Designer';
 import type { AppForm } from './model';
 import './form-designer.css';
 
-interface FormReply extends LoadedForm {
+type FormReply = Omit<LoadedForm, 'published'> & {
   published?: { version: number; definition: FormDefinition } | null;
-}
+};
 
 export async function loadAppForms(appId: string, signal?: AbortSignal): Promise<AppForm[]> {
   const { items } = await get<{ items: FormReply[] }>(`/api/apps/${encodeURIComponent(appId)}/forms`, { signal });

@@ -18,7 +18,7 @@ function PaletteItem({ type, onAdd }: { type: FieldType; onAdd(type: FieldType):
   const t = useT();
   const { setNodeRef, listeners, isDragging } = useDraggable({ id: `${PALETTE_PREFIX}${type}`, data: { kind: 'palette', type } });
   // only the pointer drags a palette item; the keyboard uses the Add button
-  const pointer = listeners ? { onPointerDown: listeners.onPointerDown } : {};
+  const pointer = listeners?.onPointerDown ? { onPointerDown: listeners.onPointerDown as React.PointerEventHandler } : {};
   const name = t(fieldType(type).label);
   return (
     <li ref={setNodeRef} className={`fd-palette-item${isDragging ? ' is-dragging' : ''}`} data-type={type} {...pointer}>

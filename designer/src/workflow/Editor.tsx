@@ -59,7 +59,9 @@ export function Editor({ view, form, formName, initialForms }: { view: WorkflowV
     // defJson stands for def: positions alone do not change the problems
   }, [defJson, form, forms, org]);
   const ids = new Set(nodes.map((n) => n.id));
-  const problems = [...fromServer.filter((p) => !p.node || ids.has(p.node)), ...live];
+  const current = new Map(def.nodes.map((n) => [n.id, n]));
+  const stillTrue = (p: Problem) => !p.node || (current.has(p.node) && (p.sent === undefined || JSON.stringify(current.get(p.node)) === p.sent));
+  const problems = [...fromServer.filter(stillTrue), ...live];
 
   // a changed graph makes the last dry run's path stale
   useEffect(() => setDry(null), [defJson]);
@@ -138,13 +140,22 @@ export function Editor({ view, form, formName, initialForms }: { view: WorkflowV
   };
 
   const refused = (e: unknown, sent: WorkflowDefinition, what: { en: string; zh: string }) => {
-    const list = e instanceof ApiError && e.status === 422 ? serverProblems(problemsOf(e.details), sent) : [];
+    const list = (e instanceof ApiError && (e.status === 422 || e.status === 400) ? serverProblems(problemsOf(e.details), sent) : []).map((p) => {
+      const n = p.node ? sent.nodes.find((x) => x.id === p.node) : undefined;
+      return n ? { ...p, sent: JSON.stringify(n) } : p;
+    });
     setFromServer(list);
     if (list.length) setTab('problems');
     const conflict = e instanceof ApiError && e.status === 409;
     setNotice({
       kind: 'error',
-      text: `${t(what)} ${conflict ? t({ en: 'Someone else changed this workflow meanwhile: reload the page to see their version.', zh: '其他人同时修改了此流程：请刷新页面查看最新版本。' }) : errorText(e, t)}`,
+      text: `${t(what)} ${
+        conflict
+          ? t({ en: 'Someone else changed this workflow meanwhile: reload the page to see their version.', zh: '其他人同时修改了此流程：请刷新页面查看最新版本。' })
+          : list.length
+            ? t({ en: 'The server found {n} problem(s): see Problems.', zh: '服务器发现 {n} 个问题：见“问题”面板。' }, { n: list.length })
+            : errorText(e, t)
+      }`,
     });
   };
   const save = async (): Promise<boolean> => {
@@ -222,7 +233,7 @@ export function Editor({ view, form, formName, initialForms }: { view: WorkflowV
               </div>
               <div role="tabpanel" id="wf-tabpanel" aria-labelledby={`wf-tab-${tab}`} className="wf-tabpanel">
                 {tab === 'problems' && <ProblemsPanel problems={problems} onPick={pickProblem} />}
-                {tab === 'dryrun' && <DryRunPanel def={def} form={form} result={dry} onResult={setDry} />}
+                {tab === 'dryrun' && <DryRunPanel def={def} form={form} result={dry} onResult={(r) => { setDry(r); if (r) void fitView({ padding: 0.2, maxZoom: 1, duration: 300 }); }} />}
                 {tab === 'properties' && selNode && (
                   <NodePanel
                     key={selNode.id}

@@ -2,7 +2,7 @@
 // dry-run path, selection), drops from the palette, connecting handles, Delete to remove.
 import { useCallback, useRef, type DragEvent } from 'react';
 import {
-  Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow,
+  Background, Controls, MarkerType, ReactFlow, useReactFlow,
   type Connection, type EdgeChange, type NodeChange, type XYPosition,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -115,7 +115,6 @@ export function FlowCanvas(props: FlowCanvasProps) {
       >
         <Background gap={16} />
         <Controls />
-        <MiniMap pannable zoomable ariaLabel={t({ en: 'Overview', zh: '缩略图' })} />
       </ReactFlow>
     </div>
   );

@@ -4,6 +4,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { Assignee, WorkflowNode } from '@trellis/core';
 import { useT } from '@trellis/app/lib/i18n';
 import { kindOf, type FlowNode as FlowNodeType } from './model';
+import { nameOf, useDirectory } from './org-context';
 
 type T = ReturnType<typeof useT>;
 
@@ -17,13 +18,13 @@ export function assigneeSummary(a: Assignee, t: T, names: (id: string) => string
   }
 }
 
-function summary(n: WorkflowNode, t: T): string {
+function summary(n: WorkflowNode, t: T, names: (id: string) => string): string {
   switch (n.type) {
     case 'approval': {
       const mode = { any: { en: 'any one', zh: '或签' }, all: { en: 'all', zh: '会签' }, sequential: { en: 'in turn', zh: '依次' } }[n.mode];
-      return n.assignees.length ? `${n.assignees.map((a) => assigneeSummary(a, t)).join('; ')} · ${t(mode)}` : t({ en: 'No assignees yet', zh: '尚未选择审批人' });
+      return n.assignees.length ? `${n.assignees.map((a) => assigneeSummary(a, t, names)).join('; ')} · ${t(mode)}` : t({ en: 'No assignees yet', zh: '尚未选择审批人' });
     }
-    case 'cc': return n.assignees.length ? n.assignees.map((a) => assigneeSummary(a, t)).join('; ') : t({ en: 'No one yet', zh: '尚未选择' });
+    case 'cc': return n.assignees.length ? n.assignees.map((a) => assigneeSummary(a, t, names)).join('; ') : t({ en: 'No one yet', zh: '尚未选择' });
     case 'action': return { createRecord: 'Create record', updateRecords: 'Update records', webhook: 'Webhook' }[n.action.type];
     case 'delay': return n.duration ? `${n.duration.amount} ${n.duration.unit}` : n.until ? t({ en: 'until {f}', zh: '直到 {f}' }, { f: n.until }) : '';
     case 'end': return t({ en: 'Status: {s}', zh: '状态：{s}' }, { s: n.status ?? 'approved' });
@@ -33,6 +34,8 @@ function summary(n: WorkflowNode, t: T): string {
 
 export function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
   const t = useT();
+  const dir = useDirectory();
+  const names = (id: string) => nameOf(dir, id);
   const n = data.node;
   const problems = data.problems ?? [];
   const name = typeof n.name === 'string' ? n.name : n.name ? t(n.name) : '';
@@ -46,7 +49,7 @@ export function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
       {n.type !== 'start' && <Handle type="target" position={Position.Top} />}
       <div className="wf-node-type">{t(kindOf(n.type).label)}</div>
       <div className="wf-node-name">{name || n.id}</div>
-      {summary(n, t) && <div className="wf-node-summary">{summary(n, t)}</div>}
+      {summary(n, t, names) && <div className="wf-node-summary">{summary(n, t, names)}</div>}
       {problems.length > 0 && (
         <div className="wf-node-problem" role="note">
           {problems[0]}

@@ -13,6 +13,8 @@ export interface Problem {
   message: string;
   node?: string;
   edge?: string;
+  /** server problems: the node as it was sent; once the designer changes it, the problem is theirs to re-check */
+  sent?: string;
 }
 
 /** What a designer has not filled in yet, said plainly (the schema's own messages name union branches). */
@@ -99,7 +101,19 @@ export function serverProblems(problems: DefinitionProblem[], sent: WorkflowDefi
   ];
 }
 
+/**
+ * The problems of an error answer: a 422 lists `details.problems` (paths like `nodes.<id>`); a body
+ * the route's schema refused is a 400 listing `{path: "body/nodes/3/assignees", message}`.
+ */
 export function problemsOf(details: unknown): DefinitionProblem[] {
+  const isProblem = (p: unknown): p is { path?: unknown; message: string; code?: unknown } => !!p && typeof p === 'object' && typeof (p as { message?: unknown }).message === 'string';
+  if (Array.isArray(details)) {
+    return details.filter(isProblem).map((p) => ({
+      path: String(p.path ?? '').replace(/^body\/?/, '').split('/').filter(Boolean).map((seg, i) => (/^\d+$/.test(seg) ? `[${seg}]` : i === 0 ? seg : `.${seg}`)).join(''),
+      code: 'schema',
+      message: p.message,
+    }));
+  }
   const list = (details as { problems?: unknown } | undefined)?.problems;
-  return Array.isArray(list) ? (list.filter((p) => p && typeof p === 'object' && typeof (p as DefinitionProblem).message === 'string') as DefinitionProblem[]) : [];
+  return Array.isArray(list) ? (list.filter(isProblem) as DefinitionProblem[]) : [];
 }

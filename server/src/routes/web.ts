@@ -51,4 +51,8 @@ export default async function webRoutes(app: FastifyInstance): Promise<void> {
     app.get(`${prefix}/*`, { config: { public: true }, schema: { hide: true } }, (req, reply) => serve(req.url, reply));
   }
   app.get('/', { config: { public: true }, schema: { hide: true } }, (_req, reply) => reply.redirect('/app/'));
+  // share links are handed out as /share/<token> (POST …/share-links replies `url`): the runtime's share page
+  app.get<{ Params: { token: string } }>('/share/:token', { config: { public: true }, schema: { hide: true } }, (req, reply) =>
+    reply.redirect(`/app/share/${encodeURIComponent(req.params.token)}`),
+  );
 }

@@ -45,7 +45,7 @@ const WIDGETS: Record<AnyField['type'], AnyWidget | null> = {
 /** types whose read-only value is not one line of text */
 const RICH = new Set(['attachment', 'image', 'signature', 'subtable', 'multiselect', 'member', 'department', 'link', 'address', 'textarea', 'select']);
 /** types laid out as a group of controls rather than one input */
-const GROUPS = new Set(['multiselect', 'address', 'subtable', 'attachment', 'image']);
+const GROUPS = new Set(['multiselect', 'address', 'subtable']);
 
 export interface FieldControlProps {
   field: AnyField;
@@ -95,15 +95,19 @@ export function FieldControl({ field, path, value, onChange, state }: FieldContr
     );
   }
 
-  const labelEl = field.type === 'checkbox' && !view && !state.readOnly ? null : (
-    <label id={labelId} htmlFor={id} className={state.required && !view ? 'required' : undefined}>{label}</label>
+  const labelClass = state.required && !view ? 'required' : undefined;
+  // a group of controls is named by its heading (role=group), not by a <label> on its first input
+  const labelEl = field.type === 'checkbox' && !view && !state.readOnly ? null : group && !view ? (
+    <span id={labelId} className={`tf-label ${labelClass ?? ''}`}>{label}</span>
+  ) : (
+    <label id={labelId} htmlFor={id} className={labelClass}>{label}</label>
   );
   return (
     <div
       className={`field tf-field${error ? ' has-error' : ''}`}
       data-field={path}
-      role={group ? 'group' : undefined}
-      aria-labelledby={group ? labelId : undefined}
+      role={group && !view ? 'group' : undefined}
+      aria-labelledby={group && !view ? labelId : undefined}
     >
       {labelEl ?? (
         <label className="tf-check">

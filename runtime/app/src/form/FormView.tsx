@@ -107,7 +107,6 @@ function CompiledFormView(props: FormViewProps & { compiled: CompiledForm }) {
       if (f.type === 'subtable' && (f.minRows ?? 0) > 0 && !Array.isArray(next[f.key])) next = { ...next, [f.key]: Array.from({ length: f.minRows! }, () => ({})) };
     }
     if (next !== value) onChange(next);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   // new server errors: all shown again, and the first one brought into view
@@ -127,7 +126,7 @@ function CompiledFormView(props: FormViewProps & { compiled: CompiledForm }) {
     if (scrollTick === 0) return;
     const el = formRef.current?.querySelector<HTMLElement>('.tf-field.has-error');
     if (!el) return;
-    el.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    el.scrollIntoView({ block: 'center' });
     el.querySelector<HTMLElement>('input:not([type=hidden]), select, textarea, button')?.focus({ preventScroll: true });
   }, [scrollTick]);
 
@@ -161,13 +160,11 @@ function CompiledFormView(props: FormViewProps & { compiled: CompiledForm }) {
   const schema = useMemo(() => {
     const all = (compiled.jsonSchema.properties ?? {}) as Record<string, RJSFSchema>;
     return { type: 'object', properties: Object.fromEntries(visibleKeys.map((k) => [k, all[k] ?? {}])) } as RJSFSchema;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [compiled, visibleKeys.join(',')]);
   const uiSchema = useMemo(() => {
     const ui: UiSchema = { 'ui:order': visibleKeys };
     for (const k of visibleKeys) ui[k] = { 'ui:field': 'trellis' };
     return ui;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [visibleKeys.join(',')]);
 
   function submit(e?: FormEvent) {

@@ -1,6 +1,6 @@
 // One of my tasks: the record as this step shows it (the fields the step lets me change are
 // editable), the steps so far, and my decision. After deciding, back to the list with the outcome.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FieldError, RecordData } from '@trellis/core';
 import { ApiError, get, post } from '../lib/api';
 import { useLang, useT, type Msg } from '../lib/i18n';
@@ -72,6 +72,8 @@ function TaskDetail({ view, reload }: { view: TaskView; reload(): void }) {
       navigate('/tasks');
     } catch (e) {
       if (e instanceof ApiError && e.status === 422) setServerErrors(e.fieldErrors);
+      // decided elsewhere: the badge is stale too
+      if (e instanceof ApiError && e.status === 409) void refreshCounts();
       setError(e);
     } finally {
       setBusy(false);
@@ -79,6 +81,10 @@ function TaskDetail({ view, reload }: { view: TaskView; reload(): void }) {
   }
 
   const conflict = error instanceof ApiError && error.status === 409;
+  const errorRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (error !== null) errorRef.current?.scrollIntoView({ block: 'center' });
+  }, [error]);
   return (
     <div className="stack">
       <PageHeader back="/tasks" title={title} />
@@ -92,19 +98,6 @@ function TaskDetail({ view, reload }: { view: TaskView; reload(): void }) {
         <dt>{t({ en: 'Status', zh: '状态' })}</dt>
         <dd>{open ? t({ en: 'Waiting for you', zh: '等待你处理' }) : <StatusTag status={task.status} />}</dd>
       </dl>
-      {note && <div className="alert alert-success" role="status">{note}</div>}
-      {error !== null && (
-        <div className="alert" role="alert">
-          {conflict
-            ? t({ en: 'Someone has already acted on this task, or it was closed: {why}', zh: '此任务已被他人处理或已关闭：{why}' }, { why: errorText(error, t) })
-            : errorText(error, t)}
-          {conflict && (
-            <a className="btn btn-sm" style={{ marginLeft: 8 }} href={href('/tasks')} onClick={linkHandler('/tasks')}>
-              {t({ en: 'Back to tasks', zh: '返回待办' })}
-            </a>
-          )}
-        </div>
-      )}
       {editing && <p className="alert alert-info">{t({ en: 'You may change the highlighted fields before approving.', zh: '同意前你可以修改可编辑的字段。' })}</p>}
       <section className="card form-card" aria-label={t({ en: 'Record', zh: '记录' })}>
         {form ? (
@@ -123,7 +116,21 @@ function TaskDetail({ view, reload }: { view: TaskView; reload(): void }) {
           <ErrorBox error={new Error(t({ en: 'The form of this task is not published.', zh: '此任务的表单未发布。' }))} />
         )}
       </section>
-      {open && <TaskActions busy={busy} onDecide={(d) => void decide(d)} />}
+      {/* beside the buttons, where the eye is after tapping one */}
+      {note && <div className="alert alert-success" role="status">{note}</div>}
+      {error !== null && (
+        <div className="alert" role="alert" ref={errorRef}>
+          {conflict
+            ? t({ en: 'Someone has already acted on this task, or it was closed: {why}', zh: '此任务已被他人处理或已关闭：{why}' }, { why: errorText(error, t) })
+            : errorText(error, t)}
+          {conflict && (
+            <a className="btn btn-sm" style={{ marginLeft: 8 }} href={href('/tasks')} onClick={linkHandler('/tasks')}>
+              {t({ en: 'Back to tasks', zh: '返回待办' })}
+            </a>
+          )}
+        </div>
+      )}
+      {open && !conflict && <TaskActions busy={busy} onDecide={(d) => void decide(d)} />}
       <section className="stack">
         <h2>{t({ en: 'Timeline', zh: '动态' })}</h2>
         <Timeline def={form?.definition ?? null} steps={view.steps} />

@@ -10,11 +10,4 @@ export const LabelSchema = Type.Union([
 ]);
 export type Label = Static<typeof LabelSchema>;
 
-export type Locale = 'en' | 'zh';
-
-/** Picks the text for a locale, falling back to the other language. */
-export function labelText(label: Label | undefined, locale: Locale = 'en'): string {
-  if (label === undefined) return '';
-  if (typeof label === 'string') return label;
-  return label[locale] ?? label.en ?? label.zh ?? '';
-}
+export { labelText, type Locale } from './label-text.js';

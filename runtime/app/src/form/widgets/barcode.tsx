@@ -90,7 +90,6 @@ function Scanner({ label, onResult, onClose }: { label: string; onResult(code: s
       clearTimeout(timer);
       stream?.getTracks().forEach((tr) => tr.stop());
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   return (
     <div className="tf-scanner" role="dialog" aria-modal="true" aria-label={t({ en: 'Scan {label}', zh: '扫描 {label}' }, { label })}>

@@ -42,7 +42,6 @@ export function NumberWidget(p: WidgetProps<number | string>) {
   useEffect(() => {
     const parsed = text.trim() === '' ? undefined : Number(text.replace(/,/g, ''));
     if (p.value !== parsed && !(typeof p.value === 'string' && p.value === text)) setText(p.value === undefined ? '' : String(p.value));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [p.value]);
   const currency = p.field.type === 'money' ? (p.field.currency ?? '') : '';
   const input = (

@@ -40,7 +40,6 @@ function SearchPicker(p: PickerProps) {
       clearTimeout(timer);
       ctl.abort();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [text, open, disabled]);
 
   function pick(id: string) {

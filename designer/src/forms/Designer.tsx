@@ -1,0 +1,337 @@
+// The form designer: palette, canvas, property panel and live preview around one working copy of
+// the definition; Save (PUT the draft), Publish (summary of changes, then POST publish); where-used
+// checks before a field is deleted or its key changes.
+import { useEffect, useMemo, useState } from 'react';
+import { DndContext, DragOverlay, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent, type DragOverEvent, type DragStartEvent } from '@dnd-kit/core';
+import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
+import {
+  checkFormDefinition, diffForms, fieldType, whereUsed,
+  type DefinitionProblem, type FieldType, type FormChange, type FormDefinition, type Usage, type WorkflowDefinition,
+} from '@trellis/core';
+import { ApiError, post, put } from '@trellis/app/lib/api';
+import { useT } from '@trellis/app/lib/i18n';
+import { href, linkHandler } from '@trellis/app/lib/router';
+import { ErrorBox } from '@trellis/app/ui/common';
+import { Canvas } from './Canvas';
+import { applyDrop, collision } from './dnd';
+import { FormSettings } from './FormSettings';
+import { fromDefinition, locate, newField, problemsByField, renameInState, toDefinition, updateField, type AppForm, type DesignState, type DSub } from './model';
+import { Palette } from './Palette';
+import { PropertyPanel } from './PropertyPanel';
+import { Preview } from './Preview';
+import { PublishDialog } from './PublishDialog';
+import { WhereUsedDialog } from './WhereUsedDialog';
+
+export interface LoadedForm {
+  id: string;
+  appId: string;
+  version: number;
+  publishedVersion: number;
+  draft: FormDefinition | null;
+  published: { version: number; definition: FormDefinition } | null;
+}
+
+type Pending =
+  | { kind: 'delete'; uid: string; usages: Usage[] }
+  | { kind: 'rename'; uid: string; to: string; usages: Usage[] }
+  | { kind: 'publish'; changes: FormChange[] };
+
+type Status = { tone: 'info' | 'success' | 'error'; text: string } | null;
+
+function problemsOf(err: unknown): DefinitionProblem[] {
+  if (!(err instanceof ApiError) || err.code !== 'INVALID_DEFINITION') return [];
+  const d = err.details as { problems?: DefinitionProblem[] } | undefined;
+  return Array.isArray(d?.problems) ? d.problems : [];
+}
+
+export function Designer({ form, forms, workflow }: { form: LoadedForm; forms: AppForm[]; workflow: WorkflowDefinition | null }) {
+  const t = useT();
+  const initial = form.draft ?? form.published?.definition ?? { name: form.id, fields: [] };
+  const [state, setState] = useState<DesignState>(() => fromDefinition(initial));
+  const [saved, setSaved] = useState(() => JSON.stringify(toDefinition(fromDefinition(initial))));
+  const [version, setVersion] = useState(form.version);
+  const [published, setPublished] = useState(form.published);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [serverProblems, setServerProblems] = useState<DefinitionProblem[]>([]);
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [publishError, setPublishError] = useState<unknown>(null);
+  const [status, setStatus] = useState<Status>(null);
+  const [dragType, setDragType] = useState<FieldType | null>(null);
+  const [overId, setOverId] = useState<string | null>(null);
+
+  const definition = useMemo(() => toDefinition(state), [state]);
+  const json = JSON.stringify(definition);
+  const dirty = json !== saved;
+  const localProblems = useMemo(() => checkFormDefinition(definition), [definition]);
+  const allProblems = useMemo(() => [...localProblems, ...serverProblems], [localProblems, serverProblems]);
+  const byField = useMemo(() => problemsByField(state, allProblems), [state, allProblems]);
+  const [lastGood, setLastGood] = useState<FormDefinition | null>(null);
+  if (localProblems.length === 0 && definition.fields.length > 0 && JSON.stringify(lastGood) !== json) setLastGood(definition);
+  const appForms = useMemo(() => forms.map((f) => (f.id === form.id ? { ...f, definition, name: definition.name } : f)), [forms, form.id, definition]);
+
+  // leaving with unsaved changes asks first
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
+  const edit = (next: DesignState) => {
+    setState(next);
+    setServerProblems([]);
+    setStatus(null);
+  };
+
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
+
+  const onDragStart = (e: DragStartEvent) => {
+    const d = e.active.data.current as { kind?: string; type?: FieldType } | undefined;
+    setDragType(d?.kind === 'palette' && d.type ? d.type : null);
+  };
+  const onDragOver = (e: DragOverEvent) => setOverId(e.over ? String(e.over.id) : null);
+  const onDragEnd = (e: DragEndEvent) => {
+    setDragType(null);
+    setOverId(null);
+    const res = applyDrop(state, e.active, e.over);
+    if (res.refused) setStatus({ tone: 'error', text: t({ en: 'A sub-table cannot contain a sub-table.', zh: '子表单中不能再放子表单。' }) });
+    if (res.state !== state) edit(res.state);
+    if (res.select) setSelected(res.select);
+  };
+
+  const addField = (type: FieldType) => {
+    const field = newField(type, state.fields.map((f) => f.key));
+    const at = locate(state, selected);
+    const index = at && !at.parent ? at.index + 1 : state.fields.length;
+    edit({ ...state, fields: [...state.fields.slice(0, index), field, ...state.fields.slice(index)] });
+    setSelected(field._uid);
+  };
+
+  const addChild = (parentUid: string, type: FieldType) => {
+    const parent = state.fields.find((f) => f._uid === parentUid);
+    if (!parent) return;
+    const child = newField(type, (parent.fields ?? []).map((c) => c.key)) as unknown as DSub;
+    edit(updateField(state, parentUid, (f) => ({ ...f, fields: [...((f as { fields?: DSub[] }).fields ?? []), child] })));
+    setSelected(child._uid);
+  };
+
+  const usagesOf = (path: string): Usage[] =>
+    whereUsed({ formId: form.id, form: definition, field: path, otherForms: forms, workflow });
+
+  const askDelete = (uid: string) => {
+    const at = locate(state, uid);
+    if (at) setPending({ kind: 'delete', uid, usages: usagesOf(at.path) });
+  };
+
+  const doDelete = (uid: string) => {
+    const at = locate(state, uid);
+    if (!at) return;
+    const fields = at.parent
+      ? state.fields.map((f) => (f._uid === at.parent!._uid ? { ...f, fields: (f.fields ?? []).filter((c) => c._uid !== uid) } : f))
+      : state.fields.filter((f) => f._uid !== uid);
+    // the field's own rules go with it; rules of other fields that read it show up as problems
+    const rules = at.parent ? state.rules : state.rules.filter((r) => r.field !== at.field.key);
+    const titleField = !at.parent && state.titleField === at.field.key ? undefined : state.titleField;
+    const next: DesignState = { ...state, fields, rules };
+    if (titleField === undefined) delete next.titleField;
+    else next.titleField = titleField;
+    edit(next);
+    if (selected === uid) setSelected(null);
+  };
+
+  const askRename = (uid: string, to: string) => {
+    const at = locate(state, uid);
+    if (!at) return;
+    const usages = usagesOf(at.path).filter((u) => u.kind !== 'ruleTarget');
+    if (usages.length === 0) {
+      edit(clearAuto(renameInState(state, uid, to), uid));
+      return;
+    }
+    setPending({ kind: 'rename', uid, to, usages });
+  };
+
+  const save = async (): Promise<boolean> => {
+    if (localProblems.length > 0) {
+      setStatus({ tone: 'error', text: t({ en: 'Fix the {n} problems before saving.', zh: '请先修正 {n} 个问题再保存。' }, { n: localProblems.length }) });
+      return false;
+    }
+    setBusy(true);
+    setStatus({ tone: 'info', text: t({ en: 'Saving…', zh: '保存中…' }) });
+    try {
+      const res = await put<LoadedForm>(`/api/forms/${encodeURIComponent(form.id)}`, definition, { headers: { 'if-match': String(version) } });
+      setVersion(res.version);
+      setSaved(JSON.stringify(definition));
+      setServerProblems([]);
+      setStatus({ tone: 'success', text: t({ en: 'Draft saved.', zh: '草稿已保存。' }) });
+      return true;
+    } catch (err) {
+      setServerProblems(problemsOf(err));
+      const conflict = err instanceof ApiError && err.code === 'VERSION_CONFLICT';
+      setStatus({
+        tone: 'error',
+        text: conflict
+          ? t({ en: 'Someone else changed this form. Reload the page to see their version (your changes here are not saved).', zh: '他人修改了此表单。请刷新页面查看（此处的修改未保存）。' })
+          : `${t({ en: 'Not saved:', zh: '未保存：' })} ${err instanceof Error ? err.message : String(err)}`,
+      });
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const askPublish = async () => {
+    if (dirty && !(await save())) return;
+    if (!dirty && localProblems.length > 0) {
+      setStatus({ tone: 'error', text: t({ en: 'Fix the {n} problems before publishing.', zh: '请先修正 {n} 个问题再发布。' }, { n: localProblems.length }) });
+      return;
+    }
+    setPublishError(null);
+    setPending({ kind: 'publish', changes: diffForms(published?.definition ?? null, definition) });
+  };
+
+  const publish = async () => {
+    setBusy(true);
+    setPublishError(null);
+    try {
+      const res = await post<{ version: number }>(`/api/forms/${encodeURIComponent(form.id)}/publish`, {});
+      setPublished({ version: res.version, definition });
+      setVersion((v) => v + 1);
+      setPending(null);
+      setStatus({ tone: 'success', text: t({ en: 'Published version {v}.', zh: '已发布版本 {v}。' }, { v: res.version }) });
+    } catch (err) {
+      const problems = problemsOf(err);
+      setServerProblems(problems);
+      setPublishError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const selectedAt = locate(state, selected);
+  const formProblems = byField.get('') ?? [];
+  const nameText = t(state.name) || t({ en: 'Untitled form', zh: '未命名表单' });
+
+  return (
+    <div className="fd">
+      <div className="fd-toolbar row">
+        <nav aria-label={t({ en: 'Breadcrumb', zh: '路径' })} className="muted">
+          <a href={href(`/apps/${form.appId}`)} onClick={linkHandler(`/apps/${form.appId}`)}>{t({ en: 'App', zh: '应用' })}</a> /
+        </nav>
+        <h1 className="fd-title">{nameText}</h1>
+        <span className="muted fd-state" aria-live="polite">
+          {dirty ? t({ en: 'Unsaved changes', zh: '有未保存的修改' }) : t({ en: 'All changes saved', zh: '修改已保存' })}
+          {' · '}
+          {published ? t({ en: 'Published version {v}', zh: '已发布版本 {v}' }, { v: published.version }) : t({ en: 'Not published', zh: '未发布' })}
+        </span>
+        <span className="spacer" />
+        <button type="button" className={`btn btn-sm${allProblems.length ? ' fd-problem-count' : ''}`} onClick={() => setSelected(null)} disabled={allProblems.length === 0}>
+          {allProblems.length
+            ? t(allProblems.length === 1 ? { en: '1 problem', zh: '1 个问题' } : { en: '{n} problems', zh: '{n} 个问题' }, { n: allProblems.length })
+            : t({ en: 'No problems', zh: '没有问题' })}
+        </button>
+        <a className="btn btn-sm" href={href(`/forms/${form.id}/workflow`)} onClick={linkHandler(`/forms/${form.id}/workflow`)}>{t({ en: 'Workflow', zh: '流程' })}</a>
+        <button type="button" className="btn btn-sm" disabled={busy || !dirty} onClick={() => void save()}>{t({ en: 'Save', zh: '保存' })}</button>
+        <button type="button" className="btn btn-sm btn-primary" disabled={busy} onClick={() => void askPublish()}>{t({ en: 'Publish', zh: '发布' })}</button>
+      </div>
+      {status && (
+        <div className={`alert${status.tone === 'success' ? ' alert-success' : status.tone === 'info' ? ' alert-info' : ''} fd-status`} role={status.tone === 'error' ? 'alert' : 'status'}>
+          {status.text}
+        </div>
+      )}
+      <DndContext sensors={sensors} collisionDetection={collision} onDragStart={onDragStart} onDragOver={onDragOver} onDragEnd={onDragEnd} onDragCancel={() => { setDragType(null); setOverId(null); }}>
+        <div className="fd-body">
+          <Palette onAdd={addField} />
+          <div
+            className="fd-center"
+            onClick={(e) => {
+              // a click on the empty canvas (not on a card or a control) shows the form's settings
+              const el = e.target as HTMLElement;
+              if (el === e.currentTarget || el.classList.contains('fd-canvas') || el.classList.contains('fd-grid')) setSelected(null);
+            }}
+          >
+            <Canvas
+              fields={state.fields}
+              selected={selected}
+              problems={byField}
+              overId={overId}
+              onSelect={setSelected}
+              onDelete={askDelete}
+              onAddChild={addChild}
+            />
+          </div>
+          <aside className="fd-panel" aria-label={t({ en: 'Properties', zh: '属性' })}>
+            {selectedAt ? (
+              <PropertyPanel
+                key={selectedAt.field._uid}
+                state={state}
+                uid={selectedAt.field._uid}
+                formId={form.id}
+                forms={appForms}
+                problems={byField.get(selectedAt.field._uid) ?? []}
+                onChange={edit}
+                onRenameKey={askRename}
+                onDelete={askDelete}
+              />
+            ) : (
+              <FormSettings state={state} onChange={edit} problems={allProblems} formProblems={formProblems} byField={byField} onSelect={setSelected} />
+            )}
+          </aside>
+          <Preview definition={lastGood} stale={localProblems.length > 0 && lastGood !== null} />
+        </div>
+        <DragOverlay dropAnimation={null}>{dragType ? <div className="fd-drag-overlay">{t(fieldType(dragType).label)}</div> : null}</DragOverlay>
+      </DndContext>
+
+      {pending?.kind === 'delete' && (
+        <WhereUsedDialog
+          mode="delete"
+          fieldName={t(locate(state, pending.uid)?.field.label) || (locate(state, pending.uid)?.field.key ?? '')}
+          from={locate(state, pending.uid)?.path ?? ''}
+          usages={pending.usages}
+          onCancel={() => setPending(null)}
+          onConfirm={() => {
+            doDelete(pending.uid);
+            setPending(null);
+          }}
+        />
+      )}
+      {pending?.kind === 'rename' && (
+        <WhereUsedDialog
+          mode="rename"
+          fieldName={t(locate(state, pending.uid)?.field.label)}
+          from={locate(state, pending.uid)?.path ?? ''}
+          to={pending.to}
+          usages={pending.usages}
+          onCancel={() => setPending(null)}
+          onConfirm={(rewrite) => {
+            edit(clearAuto(renameInState(state, pending.uid, pending.to, rewrite), pending.uid));
+            setPending(null);
+          }}
+        />
+      )}
+      {pending?.kind === 'publish' && (
+        <PublishDialog
+          changes={pending.changes}
+          publishedVersion={published?.version ?? 0}
+          busy={busy}
+          error={publishError}
+          onCancel={() => setPending(null)}
+          onConfirm={() => void publish()}
+        />
+      )}
+      {publishError !== null && pending === null && <ErrorBox error={publishError} />}
+    </div>
+  );
+}
+
+/** A key typed by the admin no longer follows the label. */
+function clearAuto(s: DesignState, uid: string): DesignState {
+  return updateField(s, uid, (f) => {
+    const next = { ...f };
+    delete next._autoKey;
+    return next;
+  });
+}

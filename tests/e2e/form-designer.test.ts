@@ -1,0 +1,195 @@
+// The form designer in a real browser: an admin creates an app and a form, drags field types onto
+// the canvas with the mouse (and adds one with the keyboard), fills a sub-table, sets a "Show when"
+// rule with the condition builder, watches the phone preview follow it, saves and publishes with
+// the change summary, renames a key through the where-used dialog, and the API has it all.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { http, PROCESS_ADMIN } from '../support/process.js';
+import { DESKTOP, firstPage, shot, signInUi, startWeb, watchErrors, type Web } from './support/browser.js';
+
+let web: Web;
+
+beforeAll(async () => {
+  web = await startWeb();
+}, 60_000);
+
+afterAll(async () => {
+  await web?.close();
+});
+
+/** A real pointer drag: press on the source, move in steps, release over the target point. */
+async function drag(page: Page, source: Locator, target: { x: number; y: number }): Promise<void> {
+  const from = await source.boundingBox();
+  if (!from) throw new Error('drag source is not visible');
+  const sx = from.x + from.width / 2;
+  const sy = from.y + from.height / 2;
+  await page.mouse.move(sx, sy);
+  await page.mouse.down();
+  await page.mouse.move(sx + 12, sy + 4, { steps: 4 });
+  await page.mouse.move(target.x, target.y, { steps: 16 });
+  await page.mouse.move(target.x, target.y + 1, { steps: 2 });
+  await page.mouse.up();
+}
+
+async function bottomOf(zone: Locator): Promise<{ x: number; y: number }> {
+  const box = await zone.boundingBox();
+  if (!box) throw new Error('drop zone is not visible');
+  return { x: box.x + box.width / 2, y: box.y + box.height - 24 };
+}
+
+async function centreOf(zone: Locator): Promise<{ x: number; y: number }> {
+  const box = await zone.boundingBox();
+  if (!box) throw new Error('drop zone is not visible');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+describe('form designer', () => {
+  it('builds a form by dragging, sets a rule, previews, saves, publishes and renames with where-used', async () => {
+    const ctx = await web.context(DESKTOP);
+    const page = await firstPage(ctx);
+    const watch = watchErrors(page);
+
+    await signInUi(page, '/designer/', PROCESS_ADMIN.email, PROCESS_ADMIN.password);
+    await page.getByLabel('App name (English)').fill('E2E Purchasing');
+    await page.getByRole('button', { name: 'Create app' }).click();
+    await page.waitForURL(/\/designer\/apps\/[A-Za-z0-9_-]+$/);
+    await page.getByRole('heading', { name: 'E2E Purchasing' }).waitFor();
+    await page.getByLabel('Form name (English)').fill('Purchase request');
+    await page.getByRole('button', { name: 'Create form' }).click();
+    await page.waitForURL(/\/designer\/forms\/[A-Za-z0-9_-]+$/);
+    const formId = page.url().split('/').pop()!;
+    await page.getByRole('region', { name: 'Form canvas' }).waitFor();
+    await shot(page, 'form-designer-01-empty');
+
+    const palette = page.getByRole('complementary', { name: 'Field types' });
+    const canvas = page.getByRole('region', { name: 'Form canvas' });
+    const panel = page.getByRole('complementary', { name: 'Properties' });
+    const labelEn = panel.getByLabel('Label (English)', { exact: true });
+
+    // six field types dragged with the mouse, each labelled in the property panel
+    const dragged: [string, string][] = [
+      ['Single line text', 'Title'],
+      ['Number', 'Amount'],
+      ['Single choice', 'Category'],
+      ['Date', 'Needed by'],
+      ['Checkbox', 'Urgent'],
+      ['Sub-table', 'Lines'],
+    ];
+    for (const [type, label] of dragged) {
+      await drag(page, palette.getByText(type, { exact: true }), await bottomOf(canvas));
+      await expect(labelEn.inputValue()).resolves.toBe(type);
+      await labelEn.fill(label);
+      await canvas.getByRole('button', { name: new RegExp(`^${label}`) }).first().waitFor();
+    }
+    await shot(page, 'form-designer-02-dragged');
+
+    // a child field dragged into the sub-table, another added with its button
+    const lines = canvas.getByRole('group', { name: 'Fields of Lines' });
+    await drag(page, palette.getByText('Number', { exact: true }), await centreOf(lines));
+    await panel.getByText('A column of the sub-table Lines').waitFor();
+    await labelEn.fill('Qty');
+    await lines.getByLabel('Field type for Lines').selectOption({ label: 'Single line text' });
+    await lines.getByRole('button', { name: 'Add to Lines' }).click();
+    await labelEn.fill('SKU');
+    await lines.getByRole('button', { name: /^Qty/ }).waitFor();
+    await lines.getByRole('button', { name: /^SKU/ }).waitFor();
+
+    // one field through the keyboard: the palette item's Add button
+    await palette.getByRole('button', { name: 'Add Multi-line text' }).focus();
+    await page.keyboard.press('Enter');
+    await labelEn.fill('Reason');
+    await expect(panel.getByLabel('Key', { exact: true }).inputValue()).resolves.toBe('reason');
+
+    // Reason shows only when Amount > 10000, set with the condition builder
+    const showWhen = panel.getByRole('group', { name: 'Show when' });
+    await showWhen.getByRole('button', { name: 'Add condition' }).click();
+    await showWhen.getByLabel('Field', { exact: true }).selectOption({ label: 'Amount' });
+    await showWhen.getByLabel('Operator', { exact: true }).selectOption({ label: '>' });
+    await showWhen.getByLabel('Value', { exact: true }).fill('10000');
+    await shot(page, 'form-designer-03-rule');
+
+    // the phone preview follows the rule as the sample is typed
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await preview.getByLabel('Title').first().waitFor();
+    await expect(preview.getByLabel('Reason').count()).resolves.toBe(0);
+    await preview.getByLabel('Amount').first().fill('20000');
+    await preview.getByLabel('Reason').first().waitFor();
+    await shot(page, 'form-designer-04-preview-shown');
+    await preview.getByLabel('Amount').first().fill('5');
+    await expect.poll(() => preview.getByLabel('Reason').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Draft saved.').waitFor();
+
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Publish version 1' });
+    const changes = dialog.getByRole('list', { name: 'Changes' });
+    await changes.waitFor();
+    await changes.getByText('Added Sub-table field "Lines" (lines)').waitFor();
+    await changes.getByText('Rule added on reason: show when').waitFor();
+    await shot(page, 'form-designer-05-publish-summary');
+    await dialog.getByRole('button', { name: 'Publish now' }).click();
+    await page.getByText('Published version 1.').waitFor();
+
+    const published = await http(web.url, 'GET', `/api/forms/${formId}`, undefined, web.server.token);
+    expect(published.status).toBe(200);
+    const def = published.body.published.definition;
+    expect(def.fields.map((f: { key: string; type: string }) => `${f.key}:${f.type}`)).toEqual([
+      'title:text', 'amount:number', 'category:select', 'needed_by:date', 'urgent:checkbox', 'lines:subtable', 'reason:textarea',
+    ]);
+    expect(def.fields[5].fields.map((f: { key: string; type: string }) => `${f.key}:${f.type}`)).toEqual(['qty:number', 'sku:text']);
+    expect(def.fields[0].label).toEqual({ en: 'Title', zh: '单行文本' });
+    expect(def.rules).toEqual([{ field: 'reason', visible: { '>': [{ var: 'amount' }, 10000] } }]);
+
+    // renaming a key that a rule reads: the where-used dialog lists the rule and rewrites it
+    await canvas.getByRole('button', { name: /^Amount/ }).click();
+    const key = panel.getByLabel('Key', { exact: true });
+    await key.fill('total_amount');
+    await key.press('Enter');
+    await shot(page, 'debug-rename');
+    const rename = page.getByRole('dialog', { name: 'Change key amount to total_amount?' });
+    await rename.getByRole('list', { name: 'Where used' }).getByText(/Rule of field Reason/).waitFor();
+    await shot(page, 'form-designer-06-where-used');
+    await rename.getByRole('button', { name: 'Rename and update this form' }).click();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const second = page.getByRole('dialog', { name: 'Publish version 2' });
+    await second.getByText('Renamed key of "Amount": amount → total_amount').waitFor();
+    await expect(second.getByRole('list', { name: 'Changes' }).getByRole('listitem').count()).resolves.toBe(1);
+    await second.getByRole('button', { name: 'Publish now' }).click();
+    await page.getByText('Published version 2.').waitFor();
+    const v2 = await http(web.url, 'GET', `/api/forms/${formId}`, undefined, web.server.token);
+    expect(v2.body.published.definition.rules).toEqual([{ field: 'reason', visible: { '>': [{ var: 'total_amount' }, 10000] } }]);
+
+    // deleting a field asks first and lists what refers to it
+    await canvas.getByRole('button', { name: 'Delete Amount' }).click();
+    const del = page.getByRole('dialog', { name: 'Delete field Amount?' });
+    await del.getByText(/Rule of field Reason/).waitFor();
+    await del.getByRole('button', { name: 'Cancel' }).click();
+    await canvas.getByRole('button', { name: /^Amount/ }).waitFor();
+    await shot(page, 'form-designer-07-published', { fullPage: false });
+
+    expect(watch.errors).toEqual([]);
+  }, 120_000);
+
+  it('lists apps, creates forms from the app home and shows the template section', async () => {
+    const ctx = await web.context(DESKTOP);
+    const page = await firstPage(ctx);
+    const watch = watchErrors(page);
+    await signInUi(page, '/designer/', PROCESS_ADMIN.email, PROCESS_ADMIN.password);
+    await page.getByRole('heading', { name: 'From template' }).waitFor();
+    const packs = await http(web.url, 'GET', '/api/packs', undefined, web.server.token);
+    if (packs.status === 404) await page.getByText('No template packs are installed on this server.').waitFor();
+    await page.getByRole('list', { name: 'Apps' }).getByRole('link', { name: /E2E Purchasing/ }).click();
+    await page.waitForURL(/\/designer\/apps\//);
+    const forms = page.getByRole('list', { name: 'Forms' });
+    const item = forms.getByRole('listitem').filter({ hasText: 'Purchase request' });
+    await item.getByText('Published version 2').waitFor();
+    await expect(item.getByRole('link', { name: 'Workflow' }).getAttribute('href')).resolves.toMatch(/\/designer\/forms\/[^/]+\/workflow$/);
+    await expect(page.getByRole('link', { name: 'Open in runtime' }).getAttribute('href')).resolves.toMatch(/^\/app\/apps\//);
+    await expect(page.getByRole('link', { name: 'Settings' }).getAttribute('href')).resolves.toMatch(/\/designer\/apps\/[^/]+\/settings$/);
+    await shot(page, 'form-designer-08-app-home');
+    await item.getByRole('link', { name: 'Design form' }).click();
+    await page.getByRole('region', { name: 'Form canvas' }).waitFor();
+    expect(watch.errors).toEqual([]);
+  }, 60_000);
+});
