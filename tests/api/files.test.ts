@@ -205,4 +205,47 @@ describe('attachments: upload, and download by those who may see them', () => {
     expect(statuses.slice(0, 60).every((s) => s === 201)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
   });
+
+  it('a record cannot take someone else\'s file: knowing its id is not enough', async () => {
+    const theirs = await upload(outsider.token, 'secret-plan.png', Buffer.from('not for Erin'), 'image/png');
+    const mine = await upload(employee.token, 'mine.pdf', Buffer.from('mine'));
+    const before = (await h.call('GET', `/api/forms/${formId}/records?count=true&limit=1`)).body.total;
+    const r = await h.as(employee.token)('POST', `/api/forms/${formId}/records`, {
+      data: { title: 'Borrowed', quote: [mine.body], lines: [{ item: 'Plan', receipt: [theirs.body] }] },
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.error.details.fields).toEqual([expect.objectContaining({ field: 'lines[0].receipt', code: 'fileUnknown' })]);
+    expect((await h.call('GET', `/api/forms/${formId}/records?count=true&limit=1`)).body.total).toBe(before);
+    // an id that names no stored file at all is refused the same way
+    const ghost = await h.as(employee.token)('POST', `/api/forms/${formId}/records`, {
+      data: { title: 'Ghost', quote: [{ ...mine.body, id: 'NoSuchFile123' }] },
+    });
+    expect(ghost.status).toBe(422);
+    expect(ghost.body.error.details.fields[0].field).toBe('quote');
+  });
+
+  it('an approver without a role on the form reads the files of the record through their task', async () => {
+    const appId = (await h.call('POST', '/api/apps', { name: 'Travel' })).body.id;
+    const travel = (await h.call('POST', `/api/apps/${appId}/forms`, { name: 'Trip', fields: [{ key: 'title', type: 'text', label: 'Title' }, { key: 'ticket', type: 'attachment', label: 'Ticket' }] })).body.id;
+    expect((await h.call('POST', `/api/forms/${travel}/publish`)).status).toBe(200);
+    const flow = {
+      nodes: [{ id: 'start', type: 'start' }, { id: 'ok', type: 'approval', assignees: [{ type: 'users', users: [outsider.id] }], mode: 'any' }, { id: 'end', type: 'end' }],
+      edges: [{ from: 'start', to: 'ok' }, { from: 'ok', to: 'end' }],
+    };
+    expect((await h.call('PUT', `/api/forms/${travel}/workflow`, flow)).status).toBe(200);
+    expect((await h.call('POST', `/api/forms/${travel}/workflow/publish`)).status).toBe(200);
+    const ticket = await upload(h.adminToken, 'ticket.pdf', Buffer.from('BOARDING PASS'));
+    const other = await upload(h.adminToken, 'other.pdf', Buffer.from('unrelated'));
+    const rec = await h.call('POST', `/api/forms/${travel}/records`, { data: { title: 'Berlin', ticket: [ticket.body] } });
+    expect(rec.status).toBe(201);
+    const task = ((await h.as(outsider.token)('GET', '/api/tasks')).body.items as { id: string; recordId: string }[]).find((t) => t.recordId === rec.body.id)!;
+    expect(task).toBeDefined();
+    expect((await send('GET', `/api/files/${ticket.body.id}`, { token: outsider.token })).status).toBe(404);
+    const read = await send('GET', `/api/files/${ticket.body.id}?task=${task.id}`, { token: outsider.token });
+    expect(read.status).toBe(200);
+    expect(read.raw.toString()).toBe('BOARDING PASS');
+    // the task opens only the files its record refers to, and only for its assignee
+    expect((await send('GET', `/api/files/${other.body.id}?task=${task.id}`, { token: outsider.token })).status).toBe(404);
+    expect((await send('GET', `/api/files/${ticket.body.id}?task=${task.id}`, { token: employee.token })).status).toBe(404);
+  });
 });

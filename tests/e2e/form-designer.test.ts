@@ -54,6 +54,9 @@ describe('form designer', () => {
     await page.getByRole('button', { name: 'Create app' }).click();
     await page.waitForURL(/\/designer\/apps\/[A-Za-z0-9_-]+$/);
     await page.getByRole('heading', { name: 'E2E Purchasing' }).waitFor();
+    const appId = page.url().split('/').pop()!;
+    const suppliers = await http(web.url, 'POST', `/api/apps/${appId}/forms`, { name: 'Suppliers', fields: [{ key: 'name', type: 'text', label: 'Name' }] }, web.server.token);
+    expect(suppliers.status).toBe(201);
     await page.getByLabel('Form name (English)').fill('Purchase request');
     await page.getByRole('button', { name: 'Create form' }).click();
     await page.waitForURL(/\/designer\/forms\/[A-Za-z0-9_-]+$/);
@@ -138,7 +141,7 @@ describe('form designer', () => {
       'title:text', 'amount:number', 'category:select', 'needed_by:date', 'urgent:checkbox', 'lines:subtable', 'reason:textarea',
     ]);
     expect(def.fields[5].fields.map((f: { key: string; type: string }) => `${f.key}:${f.type}`)).toEqual(['qty:number', 'sku:text']);
-    expect(def.fields[0].label).toEqual({ en: 'Title', zh: '单行文本' });
+    expect(def.fields[0].label).toEqual({ en: 'Title' });
     expect(def.rules).toEqual([{ field: 'reason', visible: { '>': [{ var: 'amount' }, 10000] } }]);
 
     // renaming a key that a rule reads: the where-used dialog lists the rule and rewrites it
@@ -146,7 +149,6 @@ describe('form designer', () => {
     const key = panel.getByLabel('Key', { exact: true });
     await key.fill('total_amount');
     await key.press('Enter');
-    await shot(page, 'debug-rename');
     const rename = page.getByRole('dialog', { name: 'Change key amount to total_amount?' });
     await rename.getByRole('list', { name: 'Where used' }).getByText(/Rule of field Reason/).waitFor();
     await shot(page, 'form-designer-06-where-used');
@@ -166,7 +168,41 @@ describe('form designer', () => {
     await del.getByText(/Rule of field Reason/).waitFor();
     await del.getByRole('button', { name: 'Cancel' }).click();
     await canvas.getByRole('button', { name: /^Amount/ }).waitFor();
-    await shot(page, 'form-designer-07-published', { fullPage: false });
+
+    // a formula with the field picker's keys, its live result on a sample value, and its error
+    await palette.getByRole('button', { name: 'Add Formula' }).click();
+    await labelEn.fill('Double');
+    const formula = panel.getByLabel('Formula expression');
+    await formula.fill('{total_amount} *');
+    await panel.getByText('Error at character').waitFor();
+    await formula.fill('{total_amount} * 2');
+    await panel.getByLabel('Sample value of Amount').fill('21');
+    await expect(panel.getByRole('status', { name: 'Formula result' }).textContent()).resolves.toBe('42');
+    await shot(page, 'form-designer-07-formula');
+
+    // a link to a form that is not published: the server's 422 lands on the field
+    await palette.getByRole('button', { name: 'Add Link to records' }).click();
+    await labelEn.fill('Supplier');
+    await panel.getByLabel('Target form').selectOption({ label: 'Suppliers (not published)' });
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const third = page.getByRole('dialog', { name: 'Publish version 3' });
+    await third.getByRole('button', { name: 'Publish now' }).click();
+    await third.getByRole('alert').getByText(/not published/).waitFor();
+    await third.getByRole('button', { name: 'Cancel' }).click();
+    await canvas.getByRole('button', { name: /^Supplier.*1 problem/ }).waitFor();
+    await panel.getByRole('list', { name: 'Problems of this field' }).getByText(/does not exist or is not published/).waitFor();
+    await shot(page, 'form-designer-08-server-problem');
+
+    // keyboard reordering: the handle, Space, an arrow, Space
+    await canvas.getByRole('button', { name: 'Move Title' }).focus();
+    // dnd-kit listens for the moving keys from the next tick after the pick-up
+    for (const k of ['Space', 'ArrowDown', 'Space']) {
+      await page.keyboard.press(k);
+      await page.waitForTimeout(150);
+    }
+    const handles = canvas.getByRole('button', { name: /^Move / });
+    await expect.poll(async () => (await handles.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).slice(0, 2)).toEqual(['Move Amount', 'Move Title']);
+    await shot(page, 'form-designer-10-reordered');
 
     expect(watch.errors).toEqual([]);
   }, 120_000);
@@ -177,6 +213,8 @@ describe('form designer', () => {
     const watch = watchErrors(page);
     await signInUi(page, '/designer/', PROCESS_ADMIN.email, PROCESS_ADMIN.password);
     await page.getByRole('heading', { name: 'From template' }).waitFor();
+    await page.getByRole('list', { name: 'Apps' }).waitFor();
+    await shot(page, 'form-designer-00-app-list');
     const packs = await http(web.url, 'GET', '/api/packs', undefined, web.server.token);
     if (packs.status === 404) await page.getByText('No template packs are installed on this server.').waitFor();
     await page.getByRole('list', { name: 'Apps' }).getByRole('link', { name: /E2E Purchasing/ }).click();
@@ -187,7 +225,7 @@ describe('form designer', () => {
     await expect(item.getByRole('link', { name: 'Workflow' }).getAttribute('href')).resolves.toMatch(/\/designer\/forms\/[^/]+\/workflow$/);
     await expect(page.getByRole('link', { name: 'Open in runtime' }).getAttribute('href')).resolves.toMatch(/^\/app\/apps\//);
     await expect(page.getByRole('link', { name: 'Settings' }).getAttribute('href')).resolves.toMatch(/\/designer\/apps\/[^/]+\/settings$/);
-    await shot(page, 'form-designer-08-app-home');
+    await shot(page, 'form-designer-09-app-home');
     await item.getByRole('link', { name: 'Design form' }).click();
     await page.getByRole('region', { name: 'Form canvas' }).waitFor();
     expect(watch.errors).toEqual([]);

@@ -60,7 +60,7 @@ export default function AppHome({ appId }: { appId: string }) {
               {forms.length === 0 ? (
                 <p className="muted">{t({ en: 'No forms yet.', zh: '还没有表单。' })}</p>
               ) : (
-                <ul className="list card form-list" style={{ padding: 0 }} aria-label={t({ en: 'Forms', zh: '表单' })}>
+                <ul className="card form-list" aria-label={t({ en: 'Forms', zh: '表单' })}>
                   {forms.map((f) => (
                     <li key={f.id}>
                       <span className="form-name">

@@ -8,7 +8,7 @@ import {
   checkFormDefinition, diffForms, fieldType, whereUsed,
   type DefinitionProblem, type FieldType, type FormChange, type FormDefinition, type Usage, type WorkflowDefinition,
 } from '@trellis/core';
-import { ApiError, post, put } from '@trellis/app/lib/api';
+import { ApiError, get, post, put } from '@trellis/app/lib/api';
 import { useT } from '@trellis/app/lib/i18n';
 import { href, linkHandler } from '@trellis/app/lib/router';
 import { ErrorBox } from '@trellis/app/ui/common';
@@ -198,8 +198,10 @@ export function Designer({ form, forms, workflow }: { form: LoadedForm; forms: A
     setPublishError(null);
     try {
       const res = await post<{ version: number }>(`/api/forms/${encodeURIComponent(form.id)}/publish`, {});
-      setPublished({ version: res.version, definition });
-      setVersion((v) => v + 1);
+      // publishing leaves the draft's version alone; read back what the server now holds
+      const fresh = await get<LoadedForm>(`/api/forms/${encodeURIComponent(form.id)}`);
+      setVersion(fresh.version);
+      setPublished(fresh.published ?? { version: res.version, definition });
       setPending(null);
       setStatus({ tone: 'success', text: t({ en: 'Published version {v}.', zh: '已发布版本 {v}。' }, { v: res.version }) });
     } catch (err) {
@@ -209,6 +211,27 @@ export function Designer({ form, forms, workflow }: { form: LoadedForm; forms: A
     } finally {
       setBusy(false);
     }
+  };
+
+  // what a screen reader hears while something is dragged: names, not ids
+  const nameOf = (id: string | number | undefined): string => {
+    const s = String(id ?? '');
+    if (s.startsWith('palette:')) return t(fieldType(s.slice(8) as FieldType).label);
+    if (s === 'canvas') return t({ en: 'the end of the form', zh: '表单末尾' });
+    if (s.startsWith('zone:')) return t({ en: 'the fields of {name}', zh: '{name}的字段' }, { name: t(locate(state, s.slice(5))?.field.label) });
+    const at = locate(state, s);
+    return at ? t(at.field.label) || at.field.key : s;
+  };
+  const announcements = {
+    onDragStart: ({ active }: { active: { id: string | number } }) => t({ en: 'Picked up {name}.', zh: '已拿起{name}。' }, { name: nameOf(active.id) }),
+    onDragOver: ({ active, over }: { active: { id: string | number }; over: { id: string | number } | null }) =>
+      over ? t({ en: '{name} is over {target}.', zh: '{name}位于{target}上方。' }, { name: nameOf(active.id), target: nameOf(over.id) }) : t({ en: '{name} is not over a drop place.', zh: '{name}不在可放置区域。' }, { name: nameOf(active.id) }),
+    onDragEnd: ({ active, over }: { active: { id: string | number }; over: { id: string | number } | null }) =>
+      over ? t({ en: '{name} was dropped on {target}.', zh: '{name}已放到{target}。' }, { name: nameOf(active.id), target: nameOf(over.id) }) : t({ en: '{name} was dropped.', zh: '{name}已放下。' }, { name: nameOf(active.id) }),
+    onDragCancel: ({ active }: { active: { id: string | number } }) => t({ en: 'Moving {name} was cancelled.', zh: '已取消移动{name}。' }, { name: nameOf(active.id) }),
+  };
+  const screenReaderInstructions = {
+    draggable: t({ en: 'To move a field, press Space, move it with the arrow keys, and press Space again to drop it or Escape to cancel.', zh: '要移动字段，请按空格键，用方向键移动，再按空格键放下，或按 Esc 取消。' }),
   };
 
   const selectedAt = locate(state, selected);
@@ -242,7 +265,7 @@ export function Designer({ form, forms, workflow }: { form: LoadedForm; forms: A
           {status.text}
         </div>
       )}
-      <DndContext sensors={sensors} collisionDetection={collision} onDragStart={onDragStart} onDragOver={onDragOver} onDragEnd={onDragEnd} onDragCancel={() => { setDragType(null); setOverId(null); }}>
+      <DndContext sensors={sensors} collisionDetection={collision} accessibility={{ announcements, screenReaderInstructions }} onDragStart={onDragStart} onDragOver={onDragOver} onDragEnd={onDragEnd} onDragCancel={() => { setDragType(null); setOverId(null); }}>
         <div className="fd-body">
           <Palette onAdd={addField} />
           <div

@@ -57,6 +57,10 @@ export function PropertyPanel(props: PropertyPanelProps) {
   const label = parts(f.label);
 
   const setLabel = (en: string, zh: string) => {
+    // the type's name a new field starts with is dropped from the other language once one is typed
+    const typeName = spec.label;
+    if (en !== label.en && zh === typeName.zh && en !== typeName.en) zh = '';
+    if (zh !== label.zh && en === typeName.en && zh !== typeName.zh) en = '';
     let next = updateField(state, uid, (x) => ({ ...x, label: makeLabel(en, zh) }));
     if (f._autoKey) {
       const key = keyFromLabel(en || zh, siblingsOf(state, uid), f.type);
@@ -184,7 +188,15 @@ function KeyInput({ value, siblings, auto, onCommit }: { value: string; siblings
     if (!problem && draft !== value) onCommit(draft);
   };
   return (
-    <div onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()}>
+    <div
+      onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key !== 'Enter') return;
+        // no keypress may follow: it would land on the button the where-used dialog focuses
+        e.preventDefault();
+        commit();
+      }}
+    >
       <TextInput
         label={t({ en: 'Key', zh: '字段标识' })}
         mono

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { FileService } from '../files/file-service.js';
 import { loadSecret } from '../auth/secret.js';
 import type { Config } from '../config.js';
 import { AccessService } from '../services/access/access-service.js';
@@ -34,6 +35,7 @@ declare module 'fastify' {
     workflows: WorkflowService;
     engine: FlowEngine;
     tasks: TaskService;
+    fileService: FileService;
   }
 }
 
@@ -66,7 +68,11 @@ export default fp<{ config: Config }>(
       engine.forget(formId);
       await automations.schedule(formId);
     }));
-    app.decorate('tasks', new TaskService(store, records, access, engine));
+    const tasks = new TaskService(store, records, access, engine);
+    app.decorate('tasks', tasks);
+    const fileService = new FileService(app.files, catalog, records, tasks, config.maxUploadBytes);
+    records.observe({ checking: (published, data, previous, caller) => fileService.checkReferences(published, data, previous, caller) });
+    app.decorate('fileService', fileService);
     await engine.attach(config.workers);
     await automations.attach(config.workers);
 
@@ -83,5 +89,5 @@ export default fp<{ config: Config }>(
       process.stdout.write(`\nTrellis created the first administrator:\n  e-mail:   ${first.email}\n  password: ${first.password}\nSign in and change it (POST /api/auth/password).\n\n`);
     }
   },
-  { name: 'services', dependencies: ['store', 'jobs'] },
+  { name: 'services', dependencies: ['store', 'jobs', 'files'] },
 );

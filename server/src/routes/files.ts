@@ -5,7 +5,6 @@ import { TrellisError } from '@trellis/core';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { contentDisposition } from '../files/file-names.js';
-import { FileService } from '../files/file-service.js';
 import { errorReplies } from '../http/schemas.js';
 import { actorOf } from '../plugins/actor.js';
 import type { ShareActor, UserActor } from '../services/access/actor.js';
@@ -21,6 +20,7 @@ const DownloadQuery = Type.Object(
   {
     record: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'a record that refers to the file and that you may view' })),
     form: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'the form of that record' })),
+    task: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'a task of yours whose record refers to the file' })),
   },
   { additionalProperties: false },
 );
@@ -28,7 +28,7 @@ const DownloadQuery = Type.Object(
 const MULTIPART_OVERHEAD = 64 * 1024;
 
 const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  const service = new FileService(app.files, app.catalog, app.records, config.maxUploadBytes);
+  const service = app.fileService;
   // multipart is parsed only for the upload routes of this plugin
   await app.register(multipart, {
     // one byte over the limit reaches the store's own size check, which refuses it and keeps nothing
@@ -66,13 +66,13 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
 
   app.get('/api/files/:fileId', {
     schema: {
-      tags: ['files'], summary: 'Download a file: its uploader, administrators, or with ?record=&form= of a record you may view that refers to it',
+      tags: ['files'], summary: 'Download a file: its uploader, administrators, with ?record=&form= of a record you may view that refers to it, or with ?task= of your task on such a record',
       params: Type.Object({ fileId: Id }), querystring: DownloadQuery, response: { ...errorReplies(400, 404) },
     },
   }, async (request, reply) => {
-    const { record, form } = request.query;
+    const { record, form, task } = request.query;
     if ((record === undefined) !== (form === undefined)) throw new TrellisError('BAD_REQUEST', 'Pass both "record" and "form", or neither');
-    const file = await service.open(actorOf(request), request.params.fileId, { record, form });
+    const file = await service.open(actorOf(request), request.params.fileId, { record, form, task });
     return reply
       .header('content-type', file.meta.type)
       .header('content-length', String(file.meta.size))

@@ -23,6 +23,8 @@ const ID_PATH = { source: 'system', column: 'id', storage: 'ref' } as const;
 
 /** Told about record writes (workflows and automations start from here); must not throw. */
 export interface RecordObserver {
+  /** after the data is evaluated, before anything is stored: throw to refuse it (previous is null on create) */
+  checking?(published: PublishedForm, data: RecordData, previous: RecordData | null, caller: Caller): Promise<void>;
   /** before a record is stored, once its id is known */
   creating?(published: PublishedForm, recordId: string, caller: Caller): Promise<void>;
   created?(published: PublishedForm, record: RecordEntity, caller: Caller): Promise<void>;
@@ -57,6 +59,7 @@ export class RecordService {
     }
     const ctx = context(caller);
     const data = await this.evaluate(published, input, ctx, caller, access, 'create');
+    for (const o of this.observers) await o.checking?.(published, data, null, caller);
     const at = ctx.now.toISOString();
     const record: RecordEntity = {
       id: options.id ?? newId(), formId, formVersion: published.version.version, version: 1, data,
@@ -107,6 +110,7 @@ export class RecordService {
     const ctx = context(caller);
     const data = await this.evaluate(published, patch, ctx, caller, access, 'update', previous.data);
     const changes = diffData(previous.data, data);
+    for (const o of this.observers) if (changes.length) await o.checking?.(published, data, previous.data, caller);
     if (changes.length === 0 && previous.formVersion === published.version.version) return shown(previous, access);
     const at = ctx.now.toISOString();
     const next: RecordEntity = { ...previous, data, formVersion: published.version.version, version: previous.version + 1, updatedAt: at };

@@ -39,6 +39,8 @@ export interface FormViewProps {
   busy?: boolean;
   /** the record shown or edited: its files are downloaded through it (GET /api/files/:id?record=&form=) */
   recordId?: string;
+  /** the approver's task the record is shown for (GET /api/files/:id?task=) */
+  taskId?: string;
 }
 
 const NO_EXTERNAL = { links: {}, fills: {} };
@@ -151,7 +153,7 @@ function CompiledFormView(props: FormViewProps & { compiled: CompiledForm }) {
   const uploading = useCallback((delta: number) => setUploads((n) => n + delta), []);
 
   const formCtx: FormCtx = {
-    mode, lang, idPrefix, formId: props.formId, recordId: props.recordId, shareToken: props.shareToken,
+    mode, lang, idPrefix, formId: props.formId, recordId: props.recordId, taskId: props.taskId, shareToken: props.shareToken,
     errors, computed, touch, uploading, value, states, fields: compiled.fields, setField,
   };
 

@@ -12,6 +12,8 @@ export interface FormCtx {
   idPrefix: string;
   formId?: string;
   recordId?: string;
+  /** an approver's task on that record: files are downloaded through it */
+  taskId?: string;
   shareToken?: string;
   /** errors shown now, by path */
   errors: Map<string, FieldError>;

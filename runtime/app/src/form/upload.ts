@@ -46,8 +46,10 @@ export function uploadFile(file: Blob, name: string, opts: { shareToken?: string
 }
 
 /** The file's bytes as an object URL (revoke it when done); `via` names the record that refers to it. */
-export async function fileObjectUrl(ref: FileRef, via: { formId?: string; recordId?: string }, signal?: AbortSignal): Promise<string> {
-  const q = via.formId && via.recordId ? `?record=${encodeURIComponent(via.recordId)}&form=${encodeURIComponent(via.formId)}` : '';
+export async function fileObjectUrl(ref: FileRef, via: { formId?: string; recordId?: string; taskId?: string }, signal?: AbortSignal): Promise<string> {
+  const q = via.taskId
+    ? `?task=${encodeURIComponent(via.taskId)}`
+    : via.formId && via.recordId ? `?record=${encodeURIComponent(via.recordId)}&form=${encodeURIComponent(via.formId)}` : '';
   const token = getToken();
   let res: Response;
   try {

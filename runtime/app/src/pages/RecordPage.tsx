@@ -108,7 +108,7 @@ export default function RecordPage({ formId, recordId }: { formId: string; recor
             )}
             <section className="card form-card" aria-label={t({ en: 'Details', zh: '详情' })}>
               {def ? (
-                <FormView definition={def} formId={formId} value={record.data} onChange={noop} mode="view" />
+                <FormView definition={def} formId={formId} recordId={recordId} value={record.data} onChange={noop} mode="view" />
               ) : (
                 <p className="muted">{t({ en: 'This form is not published.', zh: '此表单未发布。' })}</p>
               )}

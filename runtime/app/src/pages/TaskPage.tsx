@@ -104,6 +104,8 @@ function TaskDetail({ view, reload }: { view: TaskView; reload(): void }) {
           <FormView
             definition={form.definition}
             formId={form.id}
+            recordId={record.id}
+            taskId={task.id}
             value={editing ? value : record.data}
             onChange={editing ? setValue : () => undefined}
             mode={editing ? 'fill' : 'view'}

@@ -122,7 +122,7 @@ export function FileLink({ file }: { file: FileRef }) {
     e.preventDefault();
     setError(null);
     try {
-      const url = await fileObjectUrl(file, { formId: ctx.formId, recordId: ctx.recordId });
+      const url = await fileObjectUrl(file, { formId: ctx.formId, recordId: ctx.recordId, taskId: ctx.taskId });
       const a = document.createElement('a');
       a.href = url;
       a.download = file.name;
@@ -152,7 +152,7 @@ export function FileImage({ file, alt }: { file: FileRef; alt?: string }) {
     if (localPreviews.has(file.id) || ctx.mode === 'preview') return;
     const ctl = new AbortController();
     let url: string | null = null;
-    fileObjectUrl(file, { formId: ctx.formId, recordId: ctx.recordId }, ctl.signal).then(
+    fileObjectUrl(file, { formId: ctx.formId, recordId: ctx.recordId, taskId: ctx.taskId }, ctl.signal).then(
       (u) => {
         url = u;
         setSrc(u);
@@ -163,7 +163,7 @@ export function FileImage({ file, alt }: { file: FileRef; alt?: string }) {
       ctl.abort();
       if (url) URL.revokeObjectURL(url);
     };
-  }, [file.id, ctx.formId, ctx.recordId, ctx.mode]);
+  }, [file.id, ctx.formId, ctx.recordId, ctx.taskId, ctx.mode]);
   if (failed || !src) return <FileLink file={file} />;
   return <img className="tf-thumb" src={src} alt={alt ?? file.name} />;
 }

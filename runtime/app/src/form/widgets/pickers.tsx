@@ -130,7 +130,8 @@ function matches(c: Choice, text: string): boolean {
 
 export function MemberWidget(p: WidgetProps<string | string[]>) {
   const t = useT();
-  const dir = useDirectory('users');
+  const ctx = useFormCtx();
+  const dir = useDirectory('users', ctx.mode !== 'preview');
   return (
     <SearchPicker
       {...p}
@@ -143,7 +144,8 @@ export function MemberWidget(p: WidgetProps<string | string[]>) {
 
 export function DepartmentWidget(p: WidgetProps<string | string[]>) {
   const t = useT();
-  const dir = useDirectory('departments');
+  const ctx = useFormCtx();
+  const dir = useDirectory('departments', ctx.mode !== 'preview');
   return (
     <SearchPicker
       {...p}
