@@ -203,6 +203,8 @@ describe('form designer', () => {
     const handles = canvas.getByRole('button', { name: /^Move / });
     await expect.poll(async () => (await handles.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).slice(0, 2)).toEqual(['Move Amount', 'Move Title']);
     await shot(page, 'form-designer-10-reordered');
+    // the server's complaint stays on its field after the reorder
+    await canvas.getByRole('button', { name: /^Supplier.*1 problem/ }).waitFor();
 
     expect(watch.errors).toEqual([]);
   }, 120_000);

@@ -11,7 +11,6 @@ import {
 import { ApiError, get, post, put } from '@trellis/app/lib/api';
 import { useT } from '@trellis/app/lib/i18n';
 import { href, linkHandler } from '@trellis/app/lib/router';
-import { ErrorBox } from '@trellis/app/ui/common';
 import { Canvas } from './Canvas';
 import { applyDrop, collision } from './dnd';
 import { FormSettings } from './FormSettings';
@@ -52,7 +51,8 @@ export function Designer({ form, forms, workflow }: { form: LoadedForm; forms: A
   const [version, setVersion] = useState(form.version);
   const [published, setPublished] = useState(form.published);
   const [selected, setSelected] = useState<string | null>(null);
-  const [serverProblems, setServerProblems] = useState<DefinitionProblem[]>([]);
+  // the server's problems, pinned to fields when they arrive (a later reorder does not move them)
+  const [serverProblems, setServerProblems] = useState<Map<string, DefinitionProblem[]>>(() => new Map());
   const [pending, setPending] = useState<Pending | null>(null);
   const [busy, setBusy] = useState(false);
   const [publishError, setPublishError] = useState<unknown>(null);
@@ -64,8 +64,12 @@ export function Designer({ form, forms, workflow }: { form: LoadedForm; forms: A
   const json = JSON.stringify(definition);
   const dirty = json !== saved;
   const localProblems = useMemo(() => checkFormDefinition(definition), [definition]);
-  const allProblems = useMemo(() => [...localProblems, ...serverProblems], [localProblems, serverProblems]);
-  const byField = useMemo(() => problemsByField(state, allProblems), [state, allProblems]);
+  const allProblems = useMemo(() => [...localProblems, ...[...serverProblems.values()].flat()], [localProblems, serverProblems]);
+  const byField = useMemo(() => {
+    const out = problemsByField(state, localProblems);
+    for (const [uid, list] of serverProblems) out.set(uid, [...(out.get(uid) ?? []), ...list]);
+    return out;
+  }, [state, localProblems, serverProblems]);
   const [lastGood, setLastGood] = useState<FormDefinition | null>(null);
   if (localProblems.length === 0 && definition.fields.length > 0 && JSON.stringify(lastGood) !== json) setLastGood(definition);
   const appForms = useMemo(() => forms.map((f) => (f.id === form.id ? { ...f, definition, name: definition.name } : f)), [forms, form.id, definition]);
@@ -80,7 +84,16 @@ export function Designer({ form, forms, workflow }: { form: LoadedForm; forms: A
 
   const edit = (next: DesignState) => {
     setState(next);
-    setServerProblems([]);
+    // a field the admin changed drops the server's complaints about it; the rest stay until the next save
+    setServerProblems((cur) => {
+      if (cur.size === 0) return cur;
+      const kept = new Map<string, DefinitionProblem[]>();
+      for (const [uid, list] of cur) {
+        const same = uid === '' ? next.rules === state.rules && next.name === state.name : locate(next, uid)?.field === locate(state, uid)?.field;
+        if (same) kept.set(uid, list);
+      }
+      return kept;
+    });
     setStatus(null);
   };
 
@@ -165,11 +178,11 @@ export function Designer({ form, forms, workflow }: { form: LoadedForm; forms: A
       const res = await put<LoadedForm>(`/api/forms/${encodeURIComponent(form.id)}`, definition, { headers: { 'if-match': String(version) } });
       setVersion(res.version);
       setSaved(JSON.stringify(definition));
-      setServerProblems([]);
+      setServerProblems(new Map());
       setStatus({ tone: 'success', text: t({ en: 'Draft saved.', zh: '草稿已保存。' }) });
       return true;
     } catch (err) {
-      setServerProblems(problemsOf(err));
+      setServerProblems(problemsByField(state, problemsOf(err)));
       const conflict = err instanceof ApiError && err.code === 'VERSION_CONFLICT';
       setStatus({
         tone: 'error',
@@ -203,10 +216,11 @@ export function Designer({ form, forms, workflow }: { form: LoadedForm; forms: A
       setVersion(fresh.version);
       setPublished(fresh.published ?? { version: res.version, definition });
       setPending(null);
+      setServerProblems(new Map());
       setStatus({ tone: 'success', text: t({ en: 'Published version {v}.', zh: '已发布版本 {v}。' }, { v: res.version }) });
     } catch (err) {
       const problems = problemsOf(err);
-      setServerProblems(problems);
+      setServerProblems(problemsByField(state, problems));
       setPublishError(err);
     } finally {
       setBusy(false);
@@ -341,11 +355,22 @@ export function Designer({ form, forms, workflow }: { form: LoadedForm; forms: A
           publishedVersion={published?.version ?? 0}
           busy={busy}
           error={publishError}
-          onCancel={() => setPending(null)}
+          onCancel={() => {
+            setPending(null);
+            if (publishError !== null) {
+              const n = [...serverProblems.values()].flat().length;
+              setStatus({
+                tone: 'error',
+                text: n
+                  ? t({ en: 'Not published: {n} problems are marked on the fields.', zh: '未发布：{n} 个问题已标注在字段上。' }, { n })
+                  : `${t({ en: 'Not published:', zh: '未发布：' })} ${publishError instanceof Error ? publishError.message : String(publishError)}`,
+              });
+              setPublishError(null);
+            }
+          }}
           onConfirm={() => void publish()}
         />
       )}
-      {publishError !== null && pending === null && <ErrorBox error={publishError} />}
     </div>
   );
 }
