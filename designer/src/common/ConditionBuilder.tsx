@@ -168,6 +168,7 @@ function RowEditor({ row, fields, onChange, onRemove }: { row: ConditionRow; fie
   return (
     <div className="cb-row">
       <select
+        className="cb-f"
         aria-label={t({ en: 'Field', zh: '字段' })}
         value={row.field}
         onChange={(e) => {
@@ -184,6 +185,7 @@ function RowEditor({ row, fields, onChange, onRemove }: { row: ConditionRow; fie
         ))}
       </select>
       <select
+        className="cb-o"
         aria-label={t({ en: 'Operator', zh: '运算符' })}
         value={row.op}
         onChange={(e) => {
@@ -200,7 +202,9 @@ function RowEditor({ row, fields, onChange, onRemove }: { row: ConditionRow; fie
         ))}
       </select>
       {!VALUELESS_OPS.includes(row.op) && field && (
-        <ConditionValueInput field={field} op={row.op} value={row.value} onChange={(value) => onChange({ ...row, value })} />
+        <span className="cb-v">
+          <ConditionValueInput field={field} op={row.op} value={row.value} onChange={(value) => onChange({ ...row, value })} />
+        </span>
       )}
       <button type="button" className="btn btn-sm btn-link cb-remove" aria-label={t({ en: 'Remove condition', zh: '删除条件' })} onClick={onRemove}>
         ×

@@ -2,6 +2,7 @@
 // the signed-in screens. Home is in the first load; every other screen is its own chunk.
 import { lazy, Suspense, type ReactNode } from 'react';
 import { useT } from './lib/i18n';
+import { prefetch } from './lib/prefetch';
 import { matchPath, useLocation } from './lib/router';
 import { useSession } from './lib/session';
 import { ErrorBox, Loading, SignInPage } from './ui/common';
@@ -10,14 +11,23 @@ import { Shell } from './ui/Shell';
 import HomePage from './pages/HomePage';
 import './app.css';
 
+const loadFillPage = () => import('./pages/FillPage');
 const AppPage = lazy(() => import('./pages/AppPage'));
-const FillPage = lazy(() => import('./pages/FillPage'));
+const FillPage = lazy(loadFillPage);
 const RecordsPage = lazy(() => import('./pages/RecordsPage'));
 const RecordPage = lazy(() => import('./pages/RecordPage'));
 const TasksPage = lazy(() => import('./pages/TasksPage'));
 const TaskPage = lazy(() => import('./pages/TaskPage'));
 const NotificationsPage = lazy(() => import('./pages/NotificationsPage'));
 const SharePage = lazy(() => import('./pages/SharePage'));
+
+/** opened on a form page: fetch its chunk and its form now, alongside the session check, not after it */
+export function prefetchFirstScreen(path: string): void {
+  const p = matchPath('/forms/:formId/new', path) ?? matchPath('/forms/:formId/records/:recordId/edit', path);
+  if (!p) return;
+  void loadFillPage().catch(() => undefined);
+  prefetch(`/api/forms/${encodeURIComponent(p.formId!)}`);
+}
 
 function NotFound() {
   const t = useT();

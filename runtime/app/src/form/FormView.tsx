@@ -50,11 +50,12 @@ const TEMPLATES = { FieldTemplate: PassFieldTemplate, ObjectFieldTemplate: Layou
 export function FormView(props: FormViewProps) {
   const compiled = useMemo((): { ok: CompiledForm } | { error: unknown } => {
     try {
-      return { ok: compileForm(props.definition) };
+      // a published definition was checked by the server; a designer preview (a draft) is checked here
+      return { ok: compileForm(props.definition, undefined, { trusted: props.mode !== 'preview' }) };
     } catch (error) {
       return { error };
     }
-  }, [props.definition]);
+  }, [props.definition, props.mode]);
   if ('error' in compiled) return <ErrorBox error={compiled.error} />;
   return <CompiledFormView {...props} compiled={compiled.ok} />;
 }

@@ -5,6 +5,11 @@ import { useSyncExternalStore } from 'react';
 const BASE = import.meta.env.BASE_URL.replace(/\/$/, '');
 const listeners = new Set<() => void>();
 
+/** the current path below the base, with its query string (outside React) */
+export function currentPath(): string {
+  return current();
+}
+
 function current(): string {
   const p = location.pathname.startsWith(BASE) ? location.pathname.slice(BASE.length) : location.pathname;
   return (p || '/') + location.search;

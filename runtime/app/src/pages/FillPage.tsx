@@ -6,6 +6,7 @@ import { labelText, type FieldError, type FormDefinition, type RecordData } from
 import { ApiError, get, patch, post } from '../lib/api';
 import { useLang, useT } from '../lib/i18n';
 import { href, linkHandler } from '../lib/router';
+import { takePrefetched } from '../lib/prefetch';
 import { useAsync } from '../lib/use-async';
 import { FormView } from '../form/FormView';
 import { Async, ErrorBox, errorText } from '../ui/common';
@@ -23,7 +24,7 @@ interface Loaded {
 
 async function load(formId: string, recordId: string | undefined, signal: AbortSignal): Promise<Loaded> {
   const [form, record] = await Promise.all([
-    get<FormItem>(`/api/forms/${encodeURIComponent(formId)}`, { signal }),
+    takePrefetched<FormItem>(`/api/forms/${encodeURIComponent(formId)}`, signal),
     recordId ? get<RecordItem>(`/api/forms/${encodeURIComponent(formId)}/records/${encodeURIComponent(recordId)}`, { signal }) : Promise.resolve(null),
   ]);
   return { form, definition: form.published?.definition ?? null, record };

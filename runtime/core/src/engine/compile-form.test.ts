@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FormDefinition } from '../schema/form.js';
 import { clearCompiledForms, compileForm } from './compile-form.js';
+import { TrellisError } from '../errors.js';
 import { purchaseForm } from './purchase-form.fixture.js';
 
 describe('compileForm', () => {
@@ -90,5 +91,18 @@ describe('compileForm', () => {
     expect(compileForm(def, 'f1@1')).toBe(again);
     clearCompiledForms('f1@1');
     expect(compileForm(def, 'f1@1')).not.toBe(again);
+  });
+});
+
+describe('compileForm for a definition the server published', () => {
+  const broken = { name: 'F', fields: [{ key: 'a', type: 'select', label: 'A' }, { key: 'a', type: 'text', label: 'Again' }] } as unknown as FormDefinition;
+  it('checks a draft and refuses its problems', () => {
+    expect(() => compileForm(broken)).toThrow(TrellisError);
+  });
+  it('skips the check when told the definition is trusted (already checked on publish)', () => {
+    const ok = { name: 'F', fields: [{ key: 'a', type: 'text', label: 'A', required: true }] } as FormDefinition;
+    const compiled = compileForm(ok, undefined, { trusted: true });
+    expect(compiled.jsonSchema.required).toEqual(['a']);
+    expect(() => compileForm(broken, undefined, { trusted: true })).not.toThrow();
   });
 });

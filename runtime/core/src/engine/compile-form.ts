@@ -101,8 +101,8 @@ function uiFor(f: Field | SubField): Record<string, unknown> {
   return ui;
 }
 
-function build(def: FormDefinition): CompiledForm {
-  assertFormDefinition(def);
+function build(def: FormDefinition, trusted: boolean): CompiledForm {
+  if (!trusted) assertFormDefinition(def);
   const properties: Record<string, JsonSchema> = {};
   const uiSchema: Record<string, unknown> = { 'ui:order': def.fields.map((f) => f.key) };
   const required: string[] = [];
@@ -135,20 +135,29 @@ function build(def: FormDefinition): CompiledForm {
   };
 }
 
+export interface CompileOptions {
+  /**
+   * the definition was checked already (a version the server published): skip the definition
+   * check, whose own validator is the costliest part of a first compile on a slow phone
+   */
+  trusted?: boolean;
+}
+
 /**
  * Compiles a form definition (throws INVALID_DEFINITION when it has problems).
  * With a `cacheKey` such as `${formId}@${version}` the result is kept in a
  * small LRU map, so a published version compiles once per process.
  */
-export function compileForm(def: FormDefinition, cacheKey?: string): CompiledForm {
-  if (cacheKey === undefined) return build(def);
+export function compileForm(def: FormDefinition, cacheKey?: string, opts: CompileOptions = {}): CompiledForm {
+  const trusted = opts.trusted ?? false;
+  if (cacheKey === undefined) return build(def, trusted);
   const hit = cache.get(cacheKey);
   if (hit) {
     cache.delete(cacheKey);
     cache.set(cacheKey, hit);
     return hit;
   }
-  const compiled = build(def);
+  const compiled = build(def, trusted);
   cache.set(cacheKey, compiled);
   if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   return compiled;
