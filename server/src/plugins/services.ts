@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { FileService } from '../files/file-service.js';
+import { TaskViews } from '../services/workflow/task-views.js';
 import { loadSecret } from '../auth/secret.js';
 import type { Config } from '../config.js';
 import { AccessService } from '../services/access/access-service.js';
@@ -36,6 +37,7 @@ declare module 'fastify' {
     engine: FlowEngine;
     tasks: TaskService;
     fileService: FileService;
+    taskViews: TaskViews;
   }
 }
 
@@ -70,6 +72,7 @@ export default fp<{ config: Config }>(
     }));
     const tasks = new TaskService(store, records, access, engine);
     app.decorate('tasks', tasks);
+    app.decorate('taskViews', new TaskViews(store, catalog, tasks, engine));
     const fileService = new FileService(app.files, catalog, records, tasks, config.maxUploadBytes);
     records.observe({ checking: (published, data, previous, caller) => fileService.checkReferences(published, data, previous, caller) });
     app.decorate('fileService', fileService);

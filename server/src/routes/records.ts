@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AggregateQuerySchema, LabelSchema, ListQuerySchema, TrellisError, type ListQuery } from '@trellis/core';
 import { actorOf } from '../plugins/actor.js';
-import { instanceNodeNames } from '../http/workflow-views.js';
 import { errorReplies, FormParams, RECORD_REPLY, RecordIdParams, RecordInputSchema, RecordParams, RecordPatchSchema } from '../http/schemas.js';
 
 
@@ -101,10 +100,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     const actor = actorOf(request);
     // the timeline checks that the caller may read the record
     const items = await app.records.timeline(request.params.recordId, actor);
-    const steps = await app.tasks.steps(request.params.recordId);
-    const hidden = steps[0] ? await app.records.hiddenFor(steps[0].formId, actor) : new Set<string>();
-    const names = await instanceNodeNames(app, steps[0] ? await app.tasks.instance(request.params.recordId) : null);
-    return { items, workflow: steps.map((s) => ({ ...s, nodeName: names.get(s.node) ?? null, changes: s.changes.filter((c) => !hidden.has(c.field)) })) };
+    const hidden = items[0] ? await app.records.hiddenFor(items[0].formId, actor) : new Set<string>();
+    return { items, workflow: await app.taskViews.steps(request.params.recordId, hidden) };
   });
 };
 

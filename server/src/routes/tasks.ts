@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { LabelSchema, visibleDefinition, type Label } from '@trellis/core';
+import { LabelSchema } from '@trellis/core';
 import { errorReplies } from '../http/schemas.js';
-import { nodeNames, taskBrief, TaskBriefProperties } from '../http/workflow-views.js';
 import { actorOf } from '../plugins/actor.js';
 import { TASK_STATUSES } from '../services/workflow/task-service.js';
 
@@ -12,7 +11,14 @@ const TaskSchema = Type.Object({
   nodeName: Type.Union([Type.String(), Type.Null()]), assignee: Type.String(), status: Type.String(), createdAt: Type.String(),
   decidedAt: Type.Union([Type.String(), Type.Null()]), by: Type.Union([Type.String(), Type.Null()]), comment: Type.Union([Type.String(), Type.Null()]),
 });
-const TaskListItem = Type.Object({ ...TaskSchema.properties, ...TaskBriefProperties });
+// what a phone shows beside a task (services/workflow/task-views.ts)
+const TaskListItem = Type.Object({
+  ...TaskSchema.properties,
+  formName: Type.Union([LabelSchema, Type.Null()]),
+  title: Type.Union([Type.String(), Type.Null()], { description: "the record's title; null when the step hides it" }),
+  submitter: Type.Union([Type.String(), Type.Null()]),
+  stepName: Type.Union([LabelSchema, Type.Null()]),
+});
 const StepSchema = Type.Object({
   id: Type.String(), node: Type.String(), nodeName: Type.Union([LabelSchema, Type.Null()]), kind: Type.String(), by: Type.Union([Type.String(), Type.Null()]),
   comment: Type.Union([Type.String(), Type.Null()]), taskId: Type.Union([Type.String(), Type.Null()]), at: Type.String(), changes: Type.Array(Type.Object({ field: Type.String(), from: Type.Unknown(), to: Type.Unknown() })),
@@ -27,10 +33,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({ status: Type.Optional(Type.Union(TASK_STATUSES.map((s) => Type.Literal(s)))), limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })) }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(TaskListItem) }) },
     },
-  }, async (request) => {
-    const tasks = await app.tasks.list(actorOf(request), request.query.status ?? 'open', Math.min(Number(request.query.limit ?? 100), 500));
-    return { items: await Promise.all(tasks.map(async (t) => ({ ...t, ...(await taskBrief(app, t)) }))) };
-  });
+  }, async (request) => ({ items: await app.taskViews.list(actorOf(request), request.query.status ?? 'open', Math.min(Number(request.query.limit ?? 100), 500)) }));
 
   app.get('/api/tasks/:taskId', {
     schema: {
@@ -46,23 +49,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         ...errorReplies(404),
       },
     },
-  }, async (request) => {
-    const view = await app.tasks.record(actorOf(request), request.params.taskId);
-    const hidden = new Set(view.hidden);
-    const published = await app.catalog.published(view.task.formId).catch(() => null);
-    const instance = await app.tasks.instance(view.task.recordId);
-    const flow = instance ? await app.engine.definition(instance) : null;
-    const names = flow ? nodeNames(flow) : new Map<string, Label>();
-    const steps = (await app.tasks.steps(view.task.recordId)).map((s) => ({
-      ...s, nodeName: names.get(s.node) ?? null, changes: s.changes.filter((c) => !hidden.has(c.field)),
-    }));
-    return {
-      ...view,
-      task: { ...view.task, ...(await taskBrief(app, view.task)) },
-      form: published && { id: view.task.formId, name: published.version.definition.name, definition: visibleDefinition(published.version.definition, hidden) },
-      steps,
-    };
-  });
+  }, async (request) => app.taskViews.open(actorOf(request), request.params.taskId));
 
   app.post('/api/tasks/:taskId/approve', {
     schema: {

@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LabelSchema, WorkflowDefinitionSchema, type WorkflowDefinition } from '@trellis/core';
-import { instanceNodeNames } from '../http/workflow-views.js';
 import { notFound } from '../http/errors.js';
 import { errorReplies, FormParams, RecordIdParams } from '../http/schemas.js';
 import { actorOf } from '../plugins/actor.js';
@@ -58,7 +57,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     if (!instance) throw notFound('Workflow of record', request.params.recordId);
     // only those who may read the record see its workflow
     await app.records.get(instance.formId, instance.recordId, actorOf(request));
-    return { ...instanceReply(instance), nodeNames: Object.fromEntries(await instanceNodeNames(app, instance)) };
+    return { ...instanceReply(instance), nodeNames: Object.fromEntries(await app.taskViews.nodeNames(instance)) };
   });
 
   app.post('/api/records/:recordId/workflow/withdraw', {
