@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './record.js';
 export * from './schema/label.js';
+export * from './schema/label-text.js';
 export * from './schema/logic.js';
 export * from './schema/field-type.js';
 export * from './schema/form.js';

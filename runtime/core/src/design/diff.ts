@@ -1,6 +1,7 @@
 import { optionValues } from '../fields/registry.js';
 import type { FieldType } from '../schema/field-type.js';
-import { labelText, type Label } from '../schema/label.js';
+import type { Label } from '../schema/label.js';
+import { labelText } from '../schema/label-text.js';
 import type { Field, FormDefinition, Option, SubField } from '../schema/form.js';
 import { rulePart, type RulePart } from './fields.js';
 import { renameField } from './where-used.js';

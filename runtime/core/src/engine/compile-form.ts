@@ -1,6 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import { fieldType, optionValues, type JsonSchema } from '../fields/registry.js';
-import { labelText } from '../schema/label.js';
+import { labelText } from '../schema/label-text.js';
 import type { Logic } from '../schema/logic.js';
 import type { Field, FormDefinition, Rule, SubField } from '../schema/form.js';
 import { assertFormDefinition } from './check-definition.js';

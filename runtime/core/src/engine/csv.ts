@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors.js';
 import { fieldType, type CsvOptions } from '../fields/registry.js';
 import type { RecordData } from '../record.js';
-import { labelText } from '../schema/label.js';
+import { labelText } from '../schema/label-text.js';
 import type { CompiledForm } from './compile-form.js';
 import { fieldMessage } from './field-messages.js';
 

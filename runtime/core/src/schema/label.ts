@@ -10,4 +10,3 @@ export const LabelSchema = Type.Union([
 ]);
 export type Label = Static<typeof LabelSchema>;
 
-export { labelText, type Locale } from './label-text.js';
