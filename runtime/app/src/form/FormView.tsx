@@ -5,6 +5,7 @@
 import Form from '@rjsf/core';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useExternal } from './use-external';
 import { compileForm, evaluateRecord, type CompiledForm, type EvalContext, type FieldError, type FormDefinition, type RecordData } from '@trellis/core';
 import { useLang, useT } from '../lib/i18n';
 import { useSession } from '../lib/session';
@@ -43,7 +44,6 @@ export interface FormViewProps {
   taskId?: string;
 }
 
-const NO_EXTERNAL = { links: {}, fills: {} };
 const FIELDS = { trellis: TrellisField };
 const TEMPLATES = { FieldTemplate: PassFieldTemplate, ObjectFieldTemplate: LayoutTemplate, ButtonTemplates: { SubmitButton: NoButton } };
 
@@ -89,11 +89,22 @@ function CompiledFormView(props: FormViewProps & { compiled: CompiledForm }) {
     }
     return out;
   }, [compiled, value]);
+  // lookups and value linkage read other forms: fetched as the user types, except in a preview or on a public link
+  const external = useExternal(compiled, input, ctx, { enabled: mode === 'fill' && !props.shareToken, ...(previous ? { previous } : {}), ...(locked ? { locked } : {}) });
   const evaluated = useMemo(
-    () => (mode === 'view' ? { data: value, errors: [] } : evaluateRecord(compiled, input, ctx, NO_EXTERNAL, { mode: action, ...(previous ? { previous } : {}), ...(locked ? { locked } : {}) })),
-    [compiled, input, ctx, action, previous, locked, mode, value],
+    () => (mode === 'view' ? { data: value, errors: [] } : evaluateRecord(compiled, input, ctx, external, { mode: action, ...(previous ? { previous } : {}), ...(locked ? { locked } : {}) })),
+    [compiled, input, ctx, external, action, previous, locked, mode, value],
   );
   const computed = evaluated.data;
+  // a value found by value linkage lands in its field, as the server will put it there on submit
+  useEffect(() => {
+    let next = value;
+    for (const [key, found] of Object.entries(external.fills)) {
+      if (found === undefined || !compiled.fields.has(key) || JSON.stringify(value[key]) === JSON.stringify(found)) continue;
+      next = { ...next, [key]: found };
+    }
+    if (next !== value) onChange(next);
+  }, [external]);
   const states = useMemo(() => {
     const withComputed: RecordData = { ...input };
     for (const f of compiled.fields.values()) if (isComputed(f) && computed[f.key] !== undefined) withComputed[f.key] = computed[f.key];
