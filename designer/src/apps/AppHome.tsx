@@ -1,12 +1,12 @@
 // An app's home in the designer: its forms (design, workflow), "New form", the app's settings
 // and a link to open it in the runtime.
-import { useState, type FormEvent } from 'react';
+import { CreateNamed } from './CreateNamed';
 import type { FormDefinition, Label } from '@trellis/core';
 import { get, post } from '@trellis/app/lib/api';
 import { useT } from '@trellis/app/lib/i18n';
 import { href, linkHandler, navigate } from '@trellis/app/lib/router';
 import { useAsync } from '@trellis/app/lib/use-async';
-import { Async, ErrorBox } from '@trellis/app/ui/common';
+import { Async } from '@trellis/app/ui/common';
 import type { AppSummary } from './AppList';
 import './app-list.css';
 
@@ -90,45 +90,14 @@ export default function AppHome({ appId }: { appId: string }) {
 }
 
 function NewFormForm({ appId }: { appId: string }) {
-  const t = useT();
-  const [en, setEn] = useState('');
-  const [zh, setZh] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!en.trim() && !zh.trim()) {
-      setError(new Error(t({ en: 'Give the form a name.', zh: '请填写表单名称。' })));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const name = { ...(en.trim() ? { en: en.trim() } : {}), ...(zh.trim() ? { zh: zh.trim() } : {}) };
-      const form = await post<{ id: string }>(`/api/apps/${encodeURIComponent(appId)}/forms`, { name, fields: [] });
-      navigate(`/forms/${form.id}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  }
   return (
-    <form className="card stack" onSubmit={submit} aria-labelledby="new-form-title">
-      <h2 id="new-form-title">{t({ en: 'New form', zh: '新建表单' })}</h2>
-      <div className="row new-app-row">
-        <div className="field">
-          <label htmlFor="new-form-en">{t({ en: 'Form name (English)', zh: '表单名称（英文）' })}</label>
-          <input id="new-form-en" value={en} maxLength={200} onChange={(e) => setEn(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="new-form-zh">{t({ en: 'Form name (Chinese)', zh: '表单名称（中文）' })}</label>
-          <input id="new-form-zh" value={zh} maxLength={200} onChange={(e) => setZh(e.target.value)} />
-        </div>
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? t({ en: 'Creating…', zh: '创建中…' }) : t({ en: 'Create form', zh: '创建表单' })}
-        </button>
-      </div>
-      {error !== null && <ErrorBox error={error} />}
-    </form>
+    <CreateNamed
+      id="new-form" title={{ en: 'New form', zh: '新建表单' }} noun={{ en: 'Form name', zh: '表单名称' }}
+      missing={{ en: 'Give the form a name.', zh: '请填写表单名称。' }} submit={{ en: 'Create form', zh: '创建表单' }}
+      create={async (name) => {
+        const form = await post<{ id: string }>(`/api/apps/${encodeURIComponent(appId)}/forms`, { name, fields: [] });
+        navigate(`/forms/${form.id}`);
+      }}
+    />
   );
 }

@@ -1,6 +1,7 @@
 // The app list: every app the user may see, "New app" (blank), and "From template" with the
 // bundled packs (GET /api/packs; a server without packs answers 404 and the section says so).
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { CreateNamed } from './CreateNamed';
 import type { Label } from '@trellis/core';
 import { ApiError, get, post } from '@trellis/app/lib/api';
 import { useT } from '@trellis/app/lib/i18n';
@@ -65,46 +66,15 @@ export default function AppList() {
 }
 
 function NewAppForm() {
-  const t = useT();
-  const [en, setEn] = useState('');
-  const [zh, setZh] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!en.trim() && !zh.trim()) {
-      setError(new Error(t({ en: 'Give the app a name.', zh: '请填写应用名称。' })));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const name = { ...(en.trim() ? { en: en.trim() } : {}), ...(zh.trim() ? { zh: zh.trim() } : {}) };
-      const app = await post<AppSummary>('/api/apps', { name });
-      navigate(`/apps/${app.id}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  }
   return (
-    <form className="card stack" onSubmit={submit} aria-labelledby="new-app-title">
-      <h2 id="new-app-title">{t({ en: 'New app', zh: '新建应用' })}</h2>
-      <div className="row new-app-row">
-        <div className="field">
-          <label htmlFor="new-app-en">{t({ en: 'App name (English)', zh: '应用名称（英文）' })}</label>
-          <input id="new-app-en" value={en} maxLength={200} onChange={(e) => setEn(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="new-app-zh">{t({ en: 'App name (Chinese)', zh: '应用名称（中文）' })}</label>
-          <input id="new-app-zh" value={zh} maxLength={200} onChange={(e) => setZh(e.target.value)} />
-        </div>
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? t({ en: 'Creating…', zh: '创建中…' }) : t({ en: 'Create app', zh: '创建应用' })}
-        </button>
-      </div>
-      {error !== null && <ErrorBox error={error} />}
-    </form>
+    <CreateNamed
+      id="new-app" title={{ en: 'New app', zh: '新建应用' }} noun={{ en: 'App name', zh: '应用名称' }}
+      missing={{ en: 'Give the app a name.', zh: '请填写应用名称。' }} submit={{ en: 'Create app', zh: '创建应用' }}
+      create={async (name) => {
+        const app = await post<AppSummary>('/api/apps', { name });
+        navigate(`/apps/${app.id}`);
+      }}
+    />
   );
 }
 
