@@ -131,6 +131,7 @@ describe('a stranger without a token finds every door closed', () => {
       'HEAD /api/share/{token} → 404',
       'HEAD /healthz → 200',
       'POST /api/auth/login → 400',
+      'POST /api/share/{token}/files → 404',
       'POST /api/share/{token}/records → 404',
     ]);
   });
