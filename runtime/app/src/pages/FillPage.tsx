@@ -12,6 +12,7 @@ import { FormView } from '../form/FormView';
 import { Async, ErrorBox, errorText } from '../ui/common';
 import { PageHeader } from '../ui/PageHeader';
 import type { FormItem, RecordItem } from '../ui/types';
+import { useSession } from '../lib/session';
 import { clearDraft, draftKey, readDraft, writeDraft } from './fill/draft';
 import { editPatch, fieldErrorsOf } from './fill/submit-errors';
 import './FillPage.css';
@@ -45,7 +46,8 @@ function Filling({ formId, recordId, loaded }: { formId: string; recordId?: stri
   const t = useT();
   const lang = useLang();
   const { form, definition, record } = loaded;
-  const key = draftKey(formId, recordId);
+  const session = useSession();
+  const key = draftKey(session.status === 'signedIn' ? session.user.id : 'anonymous', formId, recordId);
   const locked = useRef(new Set(form.permissions?.readOnly ?? [])).current;
   const initial = (): RecordData => (record ? { ...record.data } : {});
   const restored = useRef(readDraft(key));

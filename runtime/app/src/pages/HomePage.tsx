@@ -53,7 +53,14 @@ export default function HomePage() {
       <Async state={apps} onRetry={reload}>
         {(items) =>
           items.length === 0 ? (
-            <p className="muted">{t({ en: 'No apps are open to you yet. Ask an administrator for access.', zh: '暂无可用的应用，请联系管理员开通权限。' })}</p>
+            session.status === 'signedIn' && session.user.admin ? (
+              <p className="muted">
+                {t({ en: 'There are no apps yet.', zh: '还没有应用。' })}{' '}
+                <a href="/designer/">{t({ en: 'Build one in the designer', zh: '去设计器搭建一个' })}</a>
+              </p>
+            ) : (
+              <p className="muted">{t({ en: 'No apps are open to you yet. Ask an administrator for access.', zh: '暂无可用的应用，请联系管理员开通权限。' })}</p>
+            )
           ) : (
             <div className="stack">
               {items.map(({ app, forms }) => (

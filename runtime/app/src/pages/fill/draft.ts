@@ -9,8 +9,9 @@ export interface Draft {
   version?: number;
 }
 
-export function draftKey(formId: string, recordId?: string): string {
-  return recordId ? `trellis.draft.${formId}.${recordId}` : `trellis.draft.${formId}`;
+/** per user too: on a shared phone, one person's unsent entries never open in another's form */
+export function draftKey(userId: string, formId: string, recordId?: string): string {
+  return recordId ? `trellis.draft.${userId}.${formId}.${recordId}` : `trellis.draft.${userId}.${formId}`;
 }
 
 export function readDraft(key: string): Draft | null {
