@@ -24,6 +24,8 @@ import fileRoutes from './routes/files.js';
 import formRoutes from './routes/forms.js';
 import recordRoutes from './routes/records.js';
 import systemRoutes from './routes/system.js';
+import bulkRoutes from './routes/bulk.js';
+import dashboardRoutes from './routes/dashboards.js';
 import webRoutes from './routes/web.js';
 import { openStore } from './store/open-store.js';
 import type { JobQueue } from './jobs/port.js';
@@ -70,6 +72,7 @@ export async function buildApp({ config, store, jobs, logger = false }: BuildOpt
   await app.register(appRoutes);
   await app.register(formRoutes);
   await app.register(recordRoutes);
+  await app.register(bulkRoutes);
   await app.register(authRoutes);
   await app.register(apiKeyRoutes);
   await app.register(userRoutes);
@@ -81,6 +84,7 @@ export async function buildApp({ config, store, jobs, logger = false }: BuildOpt
   await app.register(workflowRoutes);
   await app.register(taskRoutes);
   await app.register(jobRoutes);
+  await app.register(dashboardRoutes);
   await app.register(webRoutes);
   return app;
 }

@@ -31,3 +31,6 @@ export * from './workflow/check-workflow.js';
 export * from './workflow/step.js';
 export * from './workflow/dry-run.js';
 export * from './design/index.js';
+export * from './schema/dashboard.js';
+export * from './dashboard/check.js';
+export * from './dashboard/figures.js';

@@ -13,6 +13,9 @@ import { DepartmentService } from '../services/org/department-service.js';
 import { RoleService } from '../services/org/role-service.js';
 import { UserService } from '../services/org/user-service.js';
 import { RecordService } from '../services/record-service.js';
+import { DashboardService } from '../services/dashboards/dashboard-service.js';
+import { LocalChangeBus, type ChangeBus } from '../services/dashboards/change-bus.js';
+import { RedisChangeBus } from '../services/dashboards/redis-change-bus.js';
 import { ShareService } from '../services/share-service.js';
 import { ActionRunner } from '../services/workflow/action-runner.js';
 import { Automations } from '../services/workflow/automations.js';
@@ -38,6 +41,8 @@ declare module 'fastify' {
     tasks: TaskService;
     fileService: FileService;
     taskViews: TaskViews;
+    dashboards: DashboardService;
+    dashboardBus: ChangeBus;
   }
 }
 
@@ -76,6 +81,15 @@ export default fp<{ config: Config }>(
     const fileService = new FileService(app.files, catalog, records, tasks, config.maxUploadBytes);
     records.observe({ checking: (published, data, previous, caller) => fileService.checkReferences(published, data, previous, caller) });
     app.decorate('fileService', fileService);
+    // dashboards hear of record changes on every node through Redis when there is one, else on this node
+    const dashboardBus: ChangeBus = config.redisUrl
+      ? await RedisChangeBus.open(config.redisUrl, config.redisPrefix, (err) => app.log.warn({ err }, 'dashboard change bus (Redis)'))
+      : new LocalChangeBus();
+    if (dashboardBus instanceof RedisChangeBus) app.addHook('onClose', async () => dashboardBus.close());
+    const changed = async (p: { form: { id: string } }) => dashboardBus.publish(p.form.id);
+    records.observe({ created: changed, updated: changed, deleted: changed });
+    app.decorate('dashboardBus', dashboardBus);
+    app.decorate('dashboards', new DashboardService(store, catalog, access, records));
     await engine.attach(config.workers);
     await automations.attach(config.workers);
 

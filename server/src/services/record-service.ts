@@ -1,16 +1,25 @@
 import {
-  andFilters, encodeCursor, evaluateRecord, matchFilter, normalizeAggregate, normalizeFilter, normalizeListQuery, planExternal,
+  andFilters, encodeCursor, evaluateRecord, fieldType, matchFilter, normalizeAggregate, normalizeFilter, normalizeListQuery, planExternal,
   serialPlan, stripHidden, TrellisError, visibleDefinition,
   type AggregateResult, type EvalContext, type ExternalData, type FormAccess, type ListQuery, type NormFilter, type RecordAction,
   type RecordData,
 } from '@trellis/core';
-import { forbidden, notFound } from '../http/errors.js';
+import { forbidden, notFound, statusOf } from '../http/errors.js';
 import type { HistoryEntry, RecordEntity, Store } from '../store/port.js';
 import type { AccessService } from './access/access-service.js';
 import { callerId, type Caller } from './access/actor.js';
 import { diffData } from './diff.js';
 import type { FormCatalog, PublishedForm } from './form-catalog.js';
 import { newId } from './ids.js';
+
+/** One record a bulk change could not apply to, with the reason (as the single-record route would answer). */
+export interface BulkFailure {
+  id: string;
+  status: number;
+  code: string;
+  message: string;
+  fields?: unknown;
+}
 
 export interface ListResult {
   items: RecordEntity[];
@@ -29,6 +38,7 @@ export interface RecordObserver {
   creating?(published: PublishedForm, recordId: string, caller: Caller): Promise<void>;
   created?(published: PublishedForm, record: RecordEntity, caller: Caller): Promise<void>;
   updated?(published: PublishedForm, previous: RecordEntity, record: RecordEntity, caller: Caller): Promise<void>;
+  deleted?(published: PublishedForm, recordId: string, caller: Caller): Promise<void>;
 }
 
 /**
@@ -123,12 +133,76 @@ export class RecordService {
     return shown(saved, access);
   }
 
+  /**
+   * Bulk edit: the same change to each record, one at a time through `update`
+   * (permissions, rules, validation, unique checks, workflow guards and history
+   * per record), at each record's current version (retried when it changes
+   * meanwhile). A change naming a field the caller may not set fails as a whole
+   * before any record is touched.
+   */
+  async bulkUpdate(formId: string, ids: readonly string[], patch: RecordData, caller: Caller): Promise<{ updated: { id: string; version: number }[]; failed: BulkFailure[] }> {
+    const published = await this.forms.published(formId);
+    const access = await this.allowed(caller, published, 'edit');
+    const byKey = new Map(published.compiled.definition.fields.map((f) => [f.key, f]));
+    const keys = Object.keys(patch);
+    if (keys.length === 0) throw new TrellisError('BAD_REQUEST', 'Name at least one field to change');
+    const unknown = keys.filter((k) => !byKey.has(k) || access.hidden.has(k));
+    if (unknown.length) throw new TrellisError('BAD_REQUEST', `Unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, { fields: unknown });
+    const refused = keys.filter((k) => access.locked.has(k) || fieldType(byKey.get(k)!.type).facts(byKey.get(k)!).computed);
+    if (refused.length) {
+      throw new TrellisError('VALIDATION_FAILED', `You may not change ${refused.join(', ')}`, {
+        fields: refused.map((field) => ({ field, code: 'readOnly', message: { en: 'You may not change this field', zh: '您不能修改此字段' } })),
+      });
+    }
+    const updated: { id: string; version: number }[] = [];
+    const failed: BulkFailure[] = [];
+    for (const id of new Set(ids)) {
+      try {
+        updated.push({ id, version: (await this.updateCurrent(formId, id, patch, caller)).version });
+      } catch (e) {
+        failed.push(failure(id, e));
+      }
+    }
+    return { updated, failed };
+  }
+
+  /** Bulk delete, one record at a time through `delete` (each recorded in its history). */
+  async bulkDelete(formId: string, ids: readonly string[], caller: Caller): Promise<{ deleted: string[]; failed: BulkFailure[] }> {
+    const published = await this.forms.published(formId);
+    await this.allowed(caller, published, 'delete');
+    const deleted: string[] = [];
+    const failed: BulkFailure[] = [];
+    for (const id of new Set(ids)) {
+      try {
+        await this.delete(formId, id, caller);
+        deleted.push(id);
+      } catch (e) {
+        failed.push(failure(id, e));
+      }
+    }
+    return { deleted, failed };
+  }
+
+  /** `update` at the record's current version, read again when someone else changes it in between. */
+  private async updateCurrent(formId: string, recordId: string, patch: RecordData, caller: Caller): Promise<RecordEntity> {
+    for (let attempt = 0; ; attempt++) {
+      // the version only: `update` itself checks that the caller may reach the record (404/403 as for one PATCH)
+      const current = await this.store.records.get(formId, recordId);
+      try {
+        return await this.update(formId, recordId, patch, current?.version ?? 1, caller);
+      } catch (e) {
+        if (!(e instanceof TrellisError && e.code === 'VERSION_CONFLICT') || attempt >= 2) throw e;
+      }
+    }
+  }
+
   async delete(formId: string, recordId: string, caller: Caller): Promise<void> {
     const published = await this.forms.published(formId);
     const access = await this.allowed(caller, published, 'delete');
     await this.reach(formId, recordId, access, 'delete');
     const history: HistoryEntry = { id: newId(), recordId, formId, action: 'delete', by: callerId(caller), at: new Date().toISOString(), version: 0, changes: [] };
     if (!(await this.store.records.delete(formId, recordId, history))) throw notFound('Record', recordId);
+    for (const o of this.observers) await o.deleted?.(published, recordId, caller);
   }
 
   async list(formId: string, query: ListQuery, caller: Caller): Promise<ListResult> {
@@ -272,6 +346,14 @@ export class RecordService {
     const page = await this.store.records.find(fill.form, { filter: andFilters([access.scope.view, norm]), sort: [{ path: { source: 'system', column: 'createdAt', storage: 'datetime' }, dir: 'desc' }], limit: 1, after: null, count: false });
     return page.items[0]?.data[fill.take];
   }
+}
+
+function failure(id: string, e: unknown): BulkFailure {
+  if (!(e instanceof TrellisError)) throw e;
+  const out: BulkFailure = { id, status: statusOf(e.code), code: e.code, message: e.message };
+  const fields = (e.details as { fields?: unknown } | undefined)?.fields;
+  if (fields !== undefined) out.fields = fields;
+  return out;
 }
 
 function shown(record: RecordEntity, access: FormAccess): RecordEntity {

@@ -1,4 +1,4 @@
-import type { Effect, InstanceState, Label, Partner, RoleInput, TaskStatus, WorkflowDefinition } from '@trellis/core';
+import type { DashboardDefinition, Effect, InstanceState, Label, Partner, RoleInput, TaskStatus, WorkflowDefinition } from '@trellis/core';
 
 /**
  * The organisation and security part of the storage port: small documents of a
@@ -177,6 +177,17 @@ export interface FlowLogEntity {
   changes: { field: string; from: unknown; to: unknown }[];
 }
 
+/** A dashboard of an app: widgets over its forms. */
+export interface DashboardEntity {
+  id: string;
+  appId: string;
+  definition: DashboardDefinition;
+  createdBy: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface EntityTypes {
   workflow: WorkflowEntity;
   workflowVersion: WorkflowVersionEntity;
@@ -191,6 +202,7 @@ export interface EntityTypes {
   apiKey: ApiKeyEntity;
   shareLink: ShareLinkEntity;
   audit: AuditEntry;
+  dashboard: DashboardEntity;
 }
 export type EntityKind = keyof EntityTypes;
 
@@ -214,6 +226,9 @@ export function entityKeys<K extends EntityKind>(kind: K, doc: EntityTypes[K]): 
       return { key: null, ref: (d as AuditEntry).actorId };
     case 'workflow':
       return { key: null, ref: null };
+    // listed by app
+    case 'dashboard':
+      return { key: null, ref: (d as DashboardEntity).appId };
     case 'workflowVersion':
       return { key: null, ref: (d as WorkflowVersionEntity).formId };
     // listed by status: administrators look for the instances in error

@@ -30,7 +30,7 @@ export default function RecordsPage({ formId }: { formId: string }) {
               }
             />
             {def ? (
-              <RecordList formId={formId} def={def} />
+              <RecordList formId={formId} def={def} permissions={f.permissions} />
             ) : (
               <p className="muted">{t({ en: 'This form is not published yet.', zh: '此表单尚未发布。' })}</p>
             )}

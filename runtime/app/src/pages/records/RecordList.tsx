@@ -11,6 +11,11 @@ import { FilterPanel } from './FilterPanel';
 import { buildQuery, DEFAULT_SORT, OP_LABELS, type ListState } from './query';
 import { RecordRow, summaryFields } from './RecordRow';
 import { SortPanel } from './SortPanel';
+import type { FormPermissions } from '../../ui/types';
+import { bulkFields } from './bulk';
+import { BulkBar, BulkSummary, type BulkOutcome } from './BulkBar';
+import { ExportButton } from './ExportButton';
+import './bulk.css';
 
 interface Loaded {
   items: RecordItem[];
@@ -22,7 +27,7 @@ interface Loaded {
 
 const EMPTY: Loaded = { items: [], next: null, total: null, status: 'loading', error: null };
 
-export function RecordList({ formId, def }: { formId: string; def: FormDefinition }) {
+export function RecordList({ formId, def, permissions }: { formId: string; def: FormDefinition; permissions?: FormPermissions }) {
   const t = useT();
   const people = usePeople();
   const [state, setState] = useState<ListState>({ search: '', filter: null, sort: DEFAULT_SORT });
@@ -32,6 +37,18 @@ export function RecordList({ formId, def }: { formId: string; def: FormDefinitio
   const generation = useRef(0);
   const sentinel = useRef<HTMLDivElement>(null);
   const fields = summaryFields(def);
+  const editable = bulkFields(def, permissions);
+  const canDelete = !!permissions?.actions.includes('delete');
+  const canExport = !!permissions?.actions.some((a) => a === 'export' || a === 'manage');
+  const [selecting, setSelecting] = useState(false);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [outcome, setOutcome] = useState<BulkOutcome | null>(null);
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
 
   // search as one types, once the typing pauses
   useEffect(() => {
@@ -105,7 +122,32 @@ export function RecordList({ formId, def }: { formId: string; def: FormDefinitio
         <button type="button" className="btn" aria-expanded={panel === 'sort'} onClick={() => setPanel(panel === 'sort' ? null : 'sort')}>
           {t({ en: 'Sort', zh: '排序' })}
         </button>
+        {(editable.length > 0 || canDelete) && (
+          <button type="button" className={`btn${selecting ? ' btn-active' : ''}`} aria-pressed={selecting} onClick={() => { setSelecting(!selecting); setSelected(new Set()); }}>
+            {t({ en: 'Select', zh: '选择' })}
+          </button>
+        )}
       </div>
+      {canExport && <ExportButton formId={formId} def={def} state={state} />}
+      {outcome && <BulkSummary outcome={outcome} onClose={() => setOutcome(null)} />}
+      {selecting && (
+        <BulkBar
+          formId={formId}
+          def={def}
+          fields={editable}
+          canDelete={canDelete}
+          selected={list.items.filter((r) => selected.has(r.id))}
+          loaded={list.items.length}
+          onSelectAll={() => setSelected(new Set(list.items.map((r) => r.id)))}
+          onClear={() => setSelected(new Set())}
+          onDone={(o) => {
+            setOutcome(o);
+            setSelected(new Set());
+            setSelecting(false);
+            void load(null);
+          }}
+        />
+      )}
       {panel === 'filter' && (
         <FilterPanel
           def={def}
@@ -135,7 +177,7 @@ export function RecordList({ formId, def }: { formId: string; def: FormDefinitio
       )}
       {list.items.length > 0 && (
         <ul className="list card records" aria-label={t({ en: 'Records', zh: '记录' })}>
-          {list.items.map((r) => <RecordRow key={r.id} def={def} record={r} fields={fields} people={people} />)}
+          {list.items.map((r) => <RecordRow key={r.id} def={def} record={r} fields={fields} people={people} select={selecting ? { checked: selected.has(r.id), onToggle: () => toggle(r.id) } : undefined} />)}
         </ul>
       )}
       {list.status === 'idle' && list.items.length === 0 && (

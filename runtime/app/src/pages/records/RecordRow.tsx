@@ -21,18 +21,26 @@ export function recordTitle(def: FormDefinition, record: RecordItem, untitled: s
   return typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : `${untitled} ${record.id.slice(-6)}`;
 }
 
-export function RecordRow({ def, record, fields, people }: { def: FormDefinition; record: RecordItem; fields: Field[]; people: People }) {
+/** in select mode: whether the row is ticked, and how to tick it */
+export interface RowSelect {
+  checked: boolean;
+  onToggle(): void;
+}
+
+export function RecordRow({ def, record, fields, people, select }: { def: FormDefinition; record: RecordItem; fields: Field[]; people: People; select?: RowSelect }) {
   const t = useT();
   const lang = useLang();
   const to = `/records/${record.formId}/${record.id}`;
   const values = fields
     .map((f) => [f, displayValue(f, record.data[f.key], lang, people)] as const)
     .filter(([, v]) => v !== '');
+  const title = recordTitle(def, record, t({ en: 'Record', zh: '记录' }));
   return (
-    <li>
+    <li className={select ? 'record-select' : undefined}>
+      {select && <input type="checkbox" aria-label={title} checked={select.checked} onChange={select.onToggle} />}
       <a href={href(to)} onClick={linkHandler(to)} className="record-row">
         <span className="record-main">
-          <span className="record-title">{recordTitle(def, record, t({ en: 'Record', zh: '记录' }))}</span>
+          <span className="record-title">{title}</span>
           {values.length > 0 && (
             <span className="record-values">
               {values.map(([f, v]) => (

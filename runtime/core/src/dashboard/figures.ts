@@ -1,0 +1,288 @@
+import { addDays, parseDate, relativeRange } from '../query/relative-date.js';
+import type { AggregateQuery, AggregateRow, Bucket, Filter, RelativeDate } from '../query/query.js';
+import { groupOf, type DashboardDefinition, type Widget, type WidgetGroup } from '../schema/dashboard.js';
+
+/**
+ * Pure parts of a dashboard refresh: the aggregate each widget asks for, and
+ * the figures shaped from its rows, each bar, slice or cell with the filter
+ * that selects exactly the records behind it ("drill").
+ */
+
+/** Days, "YYYY-MM-DD", both included. */
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+export type GroupKey = string | number | boolean | null;
+export type FigureValue = number | string | null;
+
+export interface NumberFigures {
+  type: 'number';
+  /** one per metric */
+  values: FigureValue[];
+  /** the same metrics over the previous period of equal length (compare: previousPeriod with a date range), else null */
+  previous: FigureValue[] | null;
+  /** (value − previous) / |previous| per metric; null where either is not a number or previous is 0 */
+  change: (number | null)[] | null;
+  previousRange: DayRange | null;
+  drill: Filter;
+}
+
+export interface SeriesRow {
+  key: GroupKey;
+  values: FigureValue[];
+  drill: Filter;
+}
+
+export interface SeriesFigures {
+  type: 'bar' | 'line' | 'pie' | 'table';
+  /** the group-by field, null for an ungrouped table (one row) */
+  groupBy: string | null;
+  bucket: Bucket | null;
+  rows: SeriesRow[];
+  /** rows beyond `limit` were left out */
+  truncated: boolean;
+}
+
+export interface PivotFigures {
+  type: 'pivot';
+  rowField: string;
+  columnField: string;
+  rows: { key: GroupKey; drill: Filter }[];
+  columns: { key: GroupKey; drill: Filter }[];
+  /** cells[r][c]: the metrics of rows[r] × columns[c] */
+  cells: { values: FigureValue[]; drill: Filter }[][];
+  truncated: boolean;
+}
+
+export type WidgetFigures = NumberFigures | SeriesFigures | PivotFigures;
+
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The date range a refresh applies: the one asked for, else the dashboard's default, else none. */
+export function resolveRange(
+  def: DashboardDefinition,
+  asked: { from?: string | undefined; to?: string | undefined },
+  now: Date,
+  timeZone?: string,
+): DayRange | null {
+  if (asked.from !== undefined || asked.to !== undefined) {
+    const { from, to } = asked;
+    if (!from || !to || !DAY_RE.test(from) || !DAY_RE.test(to) || !parseDate(from) || !parseDate(to)) {
+      throw new RangeError('"from" and "to" are both needed, as dates "YYYY-MM-DD"');
+    }
+    if (from > to) throw new RangeError('"from" is after "to"');
+    return { from, to };
+  }
+  const rel: RelativeDate | undefined = def.filters?.dateRange?.default;
+  if (!rel) return null;
+  const r = relativeRange(rel, now, timeZone);
+  return { from: r.startDate, to: addDays(r.endDate, -1) };
+}
+
+function days(r: DayRange): number {
+  const [a, b] = [Date.parse(`${r.from}T00:00:00Z`), Date.parse(`${r.to}T00:00:00Z`)];
+  return Math.round((b - a) / 86_400_000) + 1;
+}
+
+/** The period of equal length that ends the day before `r` starts. */
+export function previousRange(r: DayRange): DayRange {
+  const n = days(r);
+  return { from: addDays(r.from, -n), to: addDays(r.from, -1) };
+}
+
+/** Records whose `field` falls on a day of `r` (a date-time field by its UTC day). */
+export function rangeFilter(field: string, r: DayRange): Filter {
+  return { and: [{ field, op: 'gte', value: r.from }, { field, op: 'lt', value: addDays(r.to, 1) }] };
+}
+
+/** The date field the dashboard's date range applies to for this widget. */
+export function dateFieldOf(def: DashboardDefinition, w: Widget): string {
+  return w.dateField ?? def.filters?.dateRange?.field ?? 'createdAt';
+}
+
+/** AND of the parts that are there; `{and: []}` (every record) when none. */
+export function allOf(parts: (Filter | undefined | null)[]): Filter {
+  const items = parts.filter((p): p is Filter => p !== undefined && p !== null);
+  return items.length === 1 ? items[0]! : { and: items };
+}
+
+/** The filter every figure of the widget starts from: its own filter, the date range, the department. */
+export function widgetBase(def: DashboardDefinition, w: Widget, range: DayRange | null, department: Filter | null): Filter {
+  return allOf([w.filter, range ? rangeFilter(dateFieldOf(def, w), range) : null, department]);
+}
+
+/** Alias of the widget's metric `i` in the aggregate rows. */
+export const metricAlias = (i: number) => `m${i}`;
+
+/** The aggregate a widget asks for over `base`. */
+export function widgetQuery(w: Widget, base: Filter): AggregateQuery {
+  const groupBy = [w.groupBy, w.type === 'pivot' ? w.columns : undefined]
+    .filter((g): g is WidgetGroup => g !== undefined)
+    .map(groupOf)
+    .map((g) => (g.bucket ? { field: g.field, bucket: g.bucket } : { field: g.field }));
+  const metrics = w.metrics.map((m, i) => (m.field ? { op: m.op, field: m.field, as: metricAlias(i) } : { op: m.op, as: metricAlias(i) }));
+  const q: AggregateQuery = { filter: base, metrics };
+  if (groupBy.length) q.groupBy = groupBy;
+  return q;
+}
+
+/** First day and first day after a bucket's key ("2026-03", "2026-W09", "2026-Q1", …). */
+export function bucketRange(bucket: Bucket, key: string): { start: string; end: string } {
+  const bad = () => new RangeError(`"${key}" is not a ${bucket} bucket`);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const monthStart = (y: number, m: number) => `${y + Math.floor((m - 1) / 12)}-${pad(((m - 1) % 12) + 1)}-01`;
+  switch (bucket) {
+    case 'day':
+      if (!DAY_RE.test(key) || !parseDate(key)) throw bad();
+      return { start: key, end: addDays(key, 1) };
+    case 'month': {
+      const m = /^(\d{4})-(\d{2})$/.exec(key);
+      if (!m) throw bad();
+      return { start: monthStart(+m[1]!, +m[2]!), end: monthStart(+m[1]!, +m[2]! + 1) };
+    }
+    case 'quarter': {
+      const m = /^(\d{4})-Q([1-4])$/.exec(key);
+      if (!m) throw bad();
+      const first = (+m[2]! - 1) * 3 + 1;
+      return { start: monthStart(+m[1]!, first), end: monthStart(+m[1]!, first + 3) };
+    }
+    case 'year':
+      if (!/^\d{4}$/.test(key)) throw bad();
+      return { start: `${key}-01-01`, end: `${+key + 1}-01-01` };
+    case 'week': {
+      const m = /^(\d{4})-W(\d{2})$/.exec(key);
+      if (!m) throw bad();
+      // ISO week 1 holds January 4th; weeks start on Monday
+      const jan4 = Date.UTC(+m[1]!, 0, 4);
+      const monday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000 + (+m[2]! - 1) * 7 * 86_400_000;
+      const start = new Date(monday).toISOString().slice(0, 10);
+      return { start, end: addDays(start, 7) };
+    }
+  }
+}
+
+/** The records of one group: equal to the key, in its time bucket, or empty for the null group. */
+export function groupFilter(g: WidgetGroup, key: GroupKey): Filter {
+  const { field, bucket } = groupOf(g);
+  if (key === null) return { field, op: 'empty' };
+  if (bucket) {
+    const { start, end } = bucketRange(bucket, String(key));
+    return { and: [{ field, op: 'gte', value: start }, { field, op: 'lt', value: end }] };
+  }
+  return { field, op: 'eq', value: key };
+}
+
+function and(base: Filter, ...more: Filter[]): Filter {
+  const head = 'and' in base ? base.and : [base];
+  return { and: [...head, ...more] };
+}
+
+function compareKeys(a: GroupKey, b: GroupKey): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return a ? 1 : -1;
+  return String(a) < String(b) ? -1 : 1;
+}
+
+function compareValues(a: FigureValue, b: FigureValue): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : 1;
+}
+
+const valuesOf = (w: Widget, row: AggregateRow | undefined): FigureValue[] =>
+  w.metrics.map((m, i) => {
+    const v = row?.values[metricAlias(i)];
+    if (v !== undefined && v !== null) return v;
+    // no records: a count or a sum is 0, an average, a minimum or a maximum is nothing
+    return m.op === 'count' || m.op === 'sum' ? 0 : null;
+  });
+
+function changeOf(now: FigureValue[], before: FigureValue[]): (number | null)[] {
+  return now.map((v, i) => {
+    const p = before[i];
+    return typeof v === 'number' && typeof p === 'number' && p !== 0 ? (v - p) / Math.abs(p) : null;
+  });
+}
+
+/** Orders rows by key (default: ascending) or by the first metric. */
+function sortRows<T extends { key: GroupKey }>(w: Widget, rows: T[], value: (r: T) => FigureValue): T[] {
+  const dir = w.sort?.dir === 'desc' ? -1 : 1;
+  const by = w.sort?.by ?? 'key';
+  return [...rows].sort((a, b) => dir * (by === 'key' ? compareKeys(a.key, b.key) : compareValues(value(a), value(b))) || compareKeys(a.key, b.key));
+}
+
+/**
+ * Shapes the rows of `widgetQuery(w, base)` into the widget's figures;
+ * `previousRows` are the number card's rows over the previous period.
+ */
+export function shapeFigures(
+  w: Widget,
+  base: Filter,
+  rows: AggregateRow[],
+  previous?: { rows: AggregateRow[]; range: DayRange; base: Filter },
+): WidgetFigures {
+  if (w.type === 'number') {
+    const values = valuesOf(w, rows[0]);
+    const before = previous ? valuesOf(w, previous.rows[0]) : null;
+    return { type: 'number', values, previous: before, change: before ? changeOf(values, before) : null, previousRange: previous?.range ?? null, drill: base };
+  }
+  if (w.type === 'pivot') return shapePivot(w, base, rows);
+  const g = w.groupBy;
+  if (!g) {
+    return { type: w.type, groupBy: null, bucket: null, rows: [{ key: null, values: valuesOf(w, rows[0]), drill: base }], truncated: false };
+  }
+  const { field, bucket } = groupOf(g);
+  const all = sortRows(
+    w,
+    rows.map((r) => {
+      const key = r.group[field] ?? null;
+      return { key, values: valuesOf(w, r), drill: and(base, groupFilter(g, key)) };
+    }),
+    (r) => r.values[0] ?? null,
+  );
+  const limit = w.limit ?? 1000;
+  return { type: w.type, groupBy: field, bucket: bucket ?? null, rows: all.slice(0, limit), truncated: all.length > limit };
+}
+
+function shapePivot(w: Widget, base: Filter, rows: AggregateRow[]): PivotFigures {
+  const rg = w.groupBy!;
+  const cg = w.columns!;
+  const rf = groupOf(rg).field;
+  const cf = groupOf(cg).field;
+  const cellMap = new Map<string, AggregateRow>();
+  const rowKeys = new Map<string, GroupKey>();
+  const colKeys = new Map<string, GroupKey>();
+  const rowTotals = new Map<string, number>();
+  const id = (k: GroupKey) => JSON.stringify(k);
+  for (const r of rows) {
+    const rk = r.group[rf] ?? null;
+    const ck = r.group[cf] ?? null;
+    rowKeys.set(id(rk), rk);
+    colKeys.set(id(ck), ck);
+    cellMap.set(`${id(rk)}|${id(ck)}`, r);
+    const v = r.values[metricAlias(0)];
+    if (typeof v === 'number') rowTotals.set(id(rk), (rowTotals.get(id(rk)) ?? 0) + v);
+  }
+  const sortedRows = sortRows(w, [...rowKeys.values()].map((key) => ({ key })), (r) => rowTotals.get(id(r.key)) ?? null);
+  const limit = w.limit ?? 1000;
+  const shownRows = sortedRows.slice(0, limit);
+  const columns = [...colKeys.values()].sort(compareKeys);
+  return {
+    type: 'pivot',
+    rowField: rf,
+    columnField: cf,
+    rows: shownRows.map(({ key }) => ({ key, drill: and(base, groupFilter(rg, key)) })),
+    columns: columns.map((key) => ({ key, drill: and(base, groupFilter(cg, key)) })),
+    cells: shownRows.map(({ key: rk }) =>
+      columns.map((ck) => ({ values: valuesOf(w, cellMap.get(`${id(rk)}|${id(ck)}`)), drill: and(base, groupFilter(rg, rk), groupFilter(cg, ck)) })),
+    ),
+    truncated: sortedRows.length > limit,
+  };
+}
