@@ -10,4 +10,6 @@ must('pnpm', ['exec', 'tsx', 'tests/bench/run.ts', ...args]);
 if (!args.includes('--web')) {
   // dashboard refresh over a large form (seeds its own data folder)
   must('pnpm', ['exec', 'tsx', 'tests/bench/dashboard-bench.ts', `--size=${args.includes('--quick') ? 100_000 : 1_000_000}`, '--runs=3']);
+  // import of 100,000 CSV rows, export of 100,000 records (time and server peak memory)
+  must('pnpm', ['exec', 'tsx', 'tests/bench/import-export-bench.ts']);
 }

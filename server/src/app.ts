@@ -26,6 +26,7 @@ import recordRoutes from './routes/records.js';
 import systemRoutes from './routes/system.js';
 import bulkRoutes from './routes/bulk.js';
 import dashboardRoutes from './routes/dashboards.js';
+import dataRoutes from './routes/data.js';
 import webRoutes from './routes/web.js';
 import { openStore } from './store/open-store.js';
 import type { JobQueue } from './jobs/port.js';
@@ -85,6 +86,7 @@ export async function buildApp({ config, store, jobs, logger = false }: BuildOpt
   await app.register(taskRoutes);
   await app.register(jobRoutes);
   await app.register(dashboardRoutes);
+  await app.register(dataRoutes, { config });
   await app.register(webRoutes);
   return app;
 }

@@ -32,6 +32,8 @@ export interface Config {
   webhookTimeoutMs: number;
   /** largest file one upload may carry, in bytes (POST /api/files) */
   maxUploadBytes: number;
+  /** largest CSV/XLSX file an import takes (TRELLIS_MAX_IMPORT_BYTES, default 200 MB) */
+  maxImportBytes: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -55,6 +57,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(webhookTimeoutMs) || webhookTimeoutMs < 100 || webhookTimeoutMs > 300_000) throw new Error(`TRELLIS_WEBHOOK_TIMEOUT_MS must be a whole number of milliseconds from 100 to 300000, not "${env.TRELLIS_WEBHOOK_TIMEOUT_MS}"`);
   const maxUploadBytes = Number(env.TRELLIS_MAX_UPLOAD_BYTES ?? 20 * 1024 * 1024);
   if (!Number.isInteger(maxUploadBytes) || maxUploadBytes < 1 || maxUploadBytes > 10 * 1024 ** 3) throw new Error(`TRELLIS_MAX_UPLOAD_BYTES must be a whole number of bytes from 1 to 10737418240, not "${env.TRELLIS_MAX_UPLOAD_BYTES}"`);
+  const maxImportBytes = Number(env.TRELLIS_MAX_IMPORT_BYTES ?? 200 * 1024 * 1024);
+  if (!Number.isInteger(maxImportBytes) || maxImportBytes < 1 || maxImportBytes > 10 * 1024 ** 3) throw new Error(`TRELLIS_MAX_IMPORT_BYTES must be a whole number of bytes from 1 to 10737418240, not "${env.TRELLIS_MAX_IMPORT_BYTES}"`);
   const adminPassword = env.TRELLIS_ADMIN_PASSWORD || undefined;
   if (adminPassword !== undefined && (adminPassword.length < 8 || adminPassword.length > 200)) throw new Error('TRELLIS_ADMIN_PASSWORD must have 8 to 200 characters');
   return {
@@ -76,5 +80,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: ['on', 'true', '1'].includes((env.TRELLIS_TRUST_PROXY ?? 'off').toLowerCase()),
     webhookTimeoutMs,
     maxUploadBytes,
+    maxImportBytes,
   };
 }

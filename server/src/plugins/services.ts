@@ -13,6 +13,9 @@ import { DepartmentService } from '../services/org/department-service.js';
 import { RoleService } from '../services/org/role-service.js';
 import { UserService } from '../services/org/user-service.js';
 import { RecordService } from '../services/record-service.js';
+import { ExportService } from '../services/data/export-service.js';
+import { ImportService } from '../services/data/import-service.js';
+import { ImportJobs } from '../services/data/import-jobs.js';
 import { DashboardService } from '../services/dashboards/dashboard-service.js';
 import { LocalChangeBus, type ChangeBus } from '../services/dashboards/change-bus.js';
 import { RedisChangeBus } from '../services/dashboards/redis-change-bus.js';
@@ -43,6 +46,9 @@ declare module 'fastify' {
     taskViews: TaskViews;
     dashboards: DashboardService;
     dashboardBus: ChangeBus;
+    dataExport: ExportService;
+    dataImport: ImportService;
+    importJobs: ImportJobs;
   }
 }
 
@@ -90,8 +96,12 @@ export default fp<{ config: Config }>(
     records.observe({ created: changed, updated: changed, deleted: changed });
     app.decorate('dashboardBus', dashboardBus);
     app.decorate('dashboards', new DashboardService(store, catalog, access, records));
+    app.decorate('dataExport', new ExportService(store, records));
+    app.decorate('dataImport', new ImportService(records));
+    app.decorate('importJobs', new ImportJobs(config.dataDir, store, records, access, app.jobs, async (formId) => dashboardBus.publish(formId)));
     await engine.attach(config.workers);
     await automations.attach(config.workers);
+    await app.importJobs.attach(config.workers);
 
     // ended rate-limit windows are swept now and then (each key is reused in place while live)
     const sweep = setInterval(() => {

@@ -231,6 +231,61 @@ export class RecordService {
     return { rows: await this.store.records.aggregate(formId, norm) };
   }
 
+  /** The form and the caller's access for an export (403/404 as for reading; the `export` grant has its own scope). */
+  async exportAccess(formId: string, caller: Caller): Promise<{ published: PublishedForm; access: FormAccess }> {
+    const published = await this.forms.published(formId);
+    return { published, access: await this.allowed(caller, published, 'export') };
+  }
+
+  /** The form and the caller's access for an import: importing is submitting (403/404 as for a submit). */
+  async importAccess(formId: string, caller: Caller): Promise<{ published: PublishedForm; access: FormAccess }> {
+    const published = await this.forms.published(formId);
+    return { published, access: await this.allowed(caller, published, 'submit') };
+  }
+
+  /** Validate-only: runs the record engine exactly as a submit would and returns the field errors (empty when the record would be stored). */
+  async check(formId: string, input: RecordData, caller: Caller): Promise<{ field: string; code: string; message: { en: string; zh: string } }[]> {
+    const published = await this.forms.published(formId);
+    const access = await this.allowed(caller, published, 'submit');
+    try {
+      const data = await this.evaluate(published, input, context(caller), caller, access, 'create');
+      for (const o of this.observers) await o.checking?.(published, data, null, caller);
+      return [];
+    } catch (e) {
+      const fields = e instanceof TrellisError ? (e.details as { fields?: unknown } | undefined)?.fields : undefined;
+      if (Array.isArray(fields)) return fields as { field: string; code: string; message: { en: string; zh: string } }[];
+      throw e;
+    }
+  }
+
+  /**
+   * An import's record: evaluated exactly as a submit (formulas, lookups, validation, observers' checks),
+   * ready for the store's insertMany under the given id; the field errors instead when a submit would refuse it.
+   */
+  async prepare(formId: string, input: RecordData, caller: Caller, id: string): Promise<
+    { item: { record: RecordEntity; history: HistoryEntry; serials: ReturnType<typeof serialPlan> } } | { errors: { field: string; code: string; message: { en: string; zh: string } }[] }
+  > {
+    const published = await this.forms.published(formId);
+    const access = await this.allowed(caller, published, 'submit');
+    const ctx = context(caller);
+    let data: RecordData;
+    try {
+      data = await this.evaluate(published, input, ctx, caller, access, 'create');
+      for (const o of this.observers) await o.checking?.(published, data, null, caller);
+    } catch (e) {
+      const fields = e instanceof TrellisError ? (e.details as { fields?: unknown } | undefined)?.fields : undefined;
+      if (Array.isArray(fields)) return { errors: fields as { field: string; code: string; message: { en: string; zh: string } }[] };
+      throw e;
+    }
+    const at = ctx.now.toISOString();
+    const record: RecordEntity = {
+      id, formId, formVersion: published.version.version, version: 1, data,
+      createdBy: callerId(caller), createdAt: at, updatedAt: at, status: DEFAULT_STATUS,
+    };
+    const history: HistoryEntry = { id: newId(), recordId: id, formId, action: 'create', by: record.createdBy, at, version: 1, changes: [] };
+    return { item: { record, history, serials: serialPlan(published.compiled, formId, ctx.now, ctx.timeZone) } };
+  }
+
   /** Fields of a form hidden from the caller. */
   async hiddenFor(formId: string, caller: Caller): Promise<ReadonlySet<string>> {
     const published = await this.forms.published(formId);
