@@ -114,7 +114,7 @@ describe('bulk edit of selected records on a phone', () => {
     await list.getByRole('checkbox', { name: 'Broken chair' }).check();
     await bulk.getByRole('button', { name: 'Delete selected' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Confirm delete' });
-    await confirm.getByText('Delete 1 records?').waitFor();
+    await confirm.getByText('Delete 1 record?').waitFor();
     await shot(page, 'bulk-delete-confirm');
     await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
     await result.getByText('1 deleted').waitFor();
