@@ -12,6 +12,8 @@ import { diffData } from './diff.js';
 import type { FormCatalog, PublishedForm } from './form-catalog.js';
 import { newId } from './ids.js';
 
+type FieldErrorLike = { field: string; code: string; message: { en: string; zh: string } };
+
 /** One record a bulk change could not apply to, with the reason (as the single-record route would answer). */
 export interface BulkFailure {
   id: string;
@@ -244,18 +246,9 @@ export class RecordService {
   }
 
   /** Validate-only: runs the record engine exactly as a submit would and returns the field errors (empty when the record would be stored). */
-  async check(formId: string, input: RecordData, caller: Caller): Promise<{ field: string; code: string; message: { en: string; zh: string } }[]> {
-    const published = await this.forms.published(formId);
-    const access = await this.allowed(caller, published, 'submit');
-    try {
-      const data = await this.evaluate(published, input, context(caller), caller, access, 'create');
-      for (const o of this.observers) await o.checking?.(published, data, null, caller);
-      return [];
-    } catch (e) {
-      const fields = e instanceof TrellisError ? (e.details as { fields?: unknown } | undefined)?.fields : undefined;
-      if (Array.isArray(fields)) return fields as { field: string; code: string; message: { en: string; zh: string } }[];
-      throw e;
-    }
+  async check(formId: string, input: RecordData, caller: Caller): Promise<FieldErrorLike[]> {
+    const prepared = await this.prepare(formId, input, caller, 'unsaved');
+    return 'errors' in prepared ? prepared.errors : [];
   }
 
   /**
@@ -263,7 +256,7 @@ export class RecordService {
    * ready for the store's insertMany under the given id; the field errors instead when a submit would refuse it.
    */
   async prepare(formId: string, input: RecordData, caller: Caller, id: string): Promise<
-    { item: { record: RecordEntity; history: HistoryEntry; serials: ReturnType<typeof serialPlan> } } | { errors: { field: string; code: string; message: { en: string; zh: string } }[] }
+    { item: { record: RecordEntity; history: HistoryEntry; serials: ReturnType<typeof serialPlan> } } | { errors: FieldErrorLike[] }
   > {
     const published = await this.forms.published(formId);
     const access = await this.allowed(caller, published, 'submit');
@@ -274,7 +267,7 @@ export class RecordService {
       for (const o of this.observers) await o.checking?.(published, data, null, caller);
     } catch (e) {
       const fields = e instanceof TrellisError ? (e.details as { fields?: unknown } | undefined)?.fields : undefined;
-      if (Array.isArray(fields)) return { errors: fields as { field: string; code: string; message: { en: string; zh: string } }[] };
+      if (Array.isArray(fields)) return { errors: fields as FieldErrorLike[] };
       throw e;
     }
     const at = ctx.now.toISOString();
