@@ -155,13 +155,23 @@ describe('journeys: build, fill on a phone, approve on a phone', () => {
     const edge = (from: string, to: string) => page.locator(`.react-flow__edge[data-id="${from}->${to}"]`);
     const side = () => page.getByRole('tabpanel');
     const connect = async (from: string, to: string) => {
-      const src = (await node(from).locator('.react-flow__handle.source').boundingBox())!;
-      const dst = (await node(to).locator('.react-flow__handle.target').boundingBox())!;
-      await page.mouse.move(src.x + src.width / 2, src.y + src.height / 2);
-      await page.mouse.down();
-      await page.mouse.move(dst.x + dst.width / 2, dst.y + dst.height / 2, { steps: 12 });
-      await page.mouse.up();
-      await edge(from, to).waitFor();
+      // a drag can be lost while the side panel re-lays the canvas out: settle, try again (at most 3 times)
+      for (let attempt = 0; ; attempt++) {
+        await page.waitForTimeout(300);
+        const src = await node(from).locator('.react-flow__handle.source').boundingBox();
+        const dst = await node(to).locator('.react-flow__handle.target').boundingBox();
+        if (!src || !dst) throw new Error(`handles of ${from} or ${to} not on screen`);
+        await page.mouse.move(src.x + src.width / 2, src.y + src.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(dst.x + dst.width / 2, dst.y + dst.height / 2, { steps: 12 });
+        await page.mouse.up();
+        try {
+          await edge(from, to).waitFor({ timeout: 4000 });
+          return;
+        } catch (e) {
+          if (attempt >= 2) throw e;
+        }
+      }
     };
     await node('start').waitFor();
     const flow = page.locator('.wf-canvas');
