@@ -12,6 +12,12 @@ import { diffData } from './diff.js';
 import type { FormCatalog, PublishedForm } from './form-catalog.js';
 import { newId } from './ids.js';
 
+/** a form and the caller's access to submit into it, resolved once for a whole import */
+export interface ImportAccess {
+  published: PublishedForm;
+  access: FormAccess;
+}
+
 type FieldErrorLike = { field: string; code: string; message: { en: string; zh: string } };
 
 /** One record a bulk change could not apply to, with the reason (as the single-record route would answer). */
@@ -240,14 +246,14 @@ export class RecordService {
   }
 
   /** The form and the caller's access for an import: importing is submitting (403/404 as for a submit). */
-  async importAccess(formId: string, caller: Caller): Promise<{ published: PublishedForm; access: FormAccess }> {
+  async importAccess(formId: string, caller: Caller): Promise<ImportAccess> {
     const published = await this.forms.published(formId);
     return { published, access: await this.allowed(caller, published, 'submit') };
   }
 
   /** Validate-only: runs the record engine exactly as a submit would and returns the field errors (empty when the record would be stored). */
-  async check(formId: string, input: RecordData, caller: Caller): Promise<FieldErrorLike[]> {
-    const prepared = await this.prepare(formId, input, caller, 'unsaved');
+  async check(formId: string, input: RecordData, caller: Caller, resolved?: ImportAccess): Promise<FieldErrorLike[]> {
+    const prepared = await this.prepare(formId, input, caller, 'unsaved', resolved);
     return 'errors' in prepared ? prepared.errors : [];
   }
 
@@ -255,11 +261,11 @@ export class RecordService {
    * An import's record: evaluated exactly as a submit (formulas, lookups, validation, observers' checks),
    * ready for the store's insertMany under the given id; the field errors instead when a submit would refuse it.
    */
-  async prepare(formId: string, input: RecordData, caller: Caller, id: string): Promise<
+  async prepare(formId: string, input: RecordData, caller: Caller, id: string, resolved?: ImportAccess): Promise<
     { item: { record: RecordEntity; history: HistoryEntry; serials: ReturnType<typeof serialPlan> } } | { errors: FieldErrorLike[] }
   > {
-    const published = await this.forms.published(formId);
-    const access = await this.allowed(caller, published, 'submit');
+    // an import resolves the form and the caller's access once, not per row
+    const { published, access } = resolved ?? (await this.importAccess(formId, caller));
     const ctx = context(caller);
     let data: RecordData;
     try {

@@ -127,7 +127,7 @@ export class ImportJobs {
       const n = ++total;
       const converted = convertRow(compiled, plan, row, n);
       await links?.resolve(plan, row, n, converted.data, converted.errors);
-      const errors = converted.errors.length ? converted.errors : (await this.records.check(state.formId, converted.data, caller)).map((e) => rowError(plan!, n, e));
+      const errors = converted.errors.length ? converted.errors : (await this.records.check(state.formId, converted.data, caller, { published, access })).map((e) => rowError(plan!, n, e));
       if (errors.length) {
         state.failed++;
         for (const e of errors) if (state.errors.length < MAX_ERRORS) state.errors.push(e);
@@ -145,7 +145,7 @@ export class ImportJobs {
       const stored = new Set(await this.store.records.existing(state.formId, batch.map((b) => recordId(id, b.n))));
       for (const b of batch) {
         if (stored.has(recordId(id, b.n))) continue;
-        const prepared = await this.records.prepare(state.formId, b.data, caller, recordId(id, b.n));
+        const prepared = await this.records.prepare(state.formId, b.data, caller, recordId(id, b.n), { published, access });
         if ('errors' in prepared) throw new RowFailure(prepared.errors.map((e) => rowError(plan!, b.n, e)));
         items.push(prepared.item);
       }

@@ -126,7 +126,7 @@ export class ImportService {
       let bad = converted.errors.length > 0;
       converted.errors.forEach(push);
       if (!bad) {
-        const errors = await this.records.check(formId, converted.data, caller);
+        const errors = await this.records.check(formId, converted.data, caller, { published, access });
         for (const e of errors) push(rowError(plan, n, e));
         bad = errors.length > 0;
       }
