@@ -3,9 +3,8 @@
 // rule with the condition builder, watches the phone preview follow it, saves and publishes with
 // the change summary, renames a key through the where-used dialog, and the API has it all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
 import { http, PROCESS_ADMIN } from '../support/process.js';
-import { DESKTOP, firstPage, shot, signInUi, startWeb, watchErrors, type Web } from './support/browser.js';
+import { DESKTOP, dragTo, firstPage, pointOf, shot, signInUi, startWeb, watchErrors, type Web } from './support/browser.js';
 
 let web: Web;
 
@@ -17,31 +16,8 @@ afterAll(async () => {
   await web?.close();
 });
 
-/** A real pointer drag: press on the source, move in steps, release over the target point. */
-async function drag(page: Page, source: Locator, target: { x: number; y: number }): Promise<void> {
-  const from = await source.boundingBox();
-  if (!from) throw new Error('drag source is not visible');
-  const sx = from.x + from.width / 2;
-  const sy = from.y + from.height / 2;
-  await page.mouse.move(sx, sy);
-  await page.mouse.down();
-  await page.mouse.move(sx + 12, sy + 4, { steps: 4 });
-  await page.mouse.move(target.x, target.y, { steps: 16 });
-  await page.mouse.move(target.x, target.y + 1, { steps: 2 });
-  await page.mouse.up();
-}
 
-async function bottomOf(zone: Locator): Promise<{ x: number; y: number }> {
-  const box = await zone.boundingBox();
-  if (!box) throw new Error('drop zone is not visible');
-  return { x: box.x + box.width / 2, y: box.y + box.height - 24 };
-}
 
-async function centreOf(zone: Locator): Promise<{ x: number; y: number }> {
-  const box = await zone.boundingBox();
-  if (!box) throw new Error('drop zone is not visible');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
 
 describe('form designer', () => {
   it('builds a form by dragging, sets a rule, previews, saves, publishes and renames with where-used', async () => {
@@ -79,7 +55,7 @@ describe('form designer', () => {
       ['Sub-table', 'Lines'],
     ];
     for (const [type, label] of dragged) {
-      await drag(page, palette.getByText(type, { exact: true }), await bottomOf(canvas));
+      await dragTo(page, palette.getByText(type, { exact: true }), await pointOf(canvas, 'bottom'));
       await expect(labelEn.inputValue()).resolves.toBe(type);
       await labelEn.fill(label);
       await canvas.getByRole('button', { name: new RegExp(`^${label}`) }).first().waitFor();
@@ -88,7 +64,7 @@ describe('form designer', () => {
 
     // a child field dragged into the sub-table, another added with its button
     const lines = canvas.getByRole('group', { name: 'Fields of Lines' });
-    await drag(page, palette.getByText('Number', { exact: true }), await centreOf(lines));
+    await dragTo(page, palette.getByText('Number', { exact: true }), await pointOf(lines, 'centre'));
     await panel.getByText('A column of the sub-table Lines').waitFor();
     await labelEn.fill('Qty');
     await lines.getByLabel('Field type for Lines').selectOption({ label: 'Single line text' });

@@ -9,30 +9,14 @@
 //     the outcome and the comment in the record's timeline.
 // Screenshots: test-output/screenshots/journey-*.png (the README's come from here).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { http, PROCESS_ADMIN } from '../support/process.js';
-import { DESKTOP, firstPage, PHONE, shot, signInUi, startWeb, watchErrors, type Web } from './support/browser.js';
+import { connectNodes, DESKTOP, dragTo, firstPage, PHONE, pointOf, shot, signInUi, startWeb, watchErrors, type Web } from './support/browser.js';
 
 const PASSWORD = 'journey-password-1';
 const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
 
-/** a real pointer drag: press, move in steps, release over the target point */
-async function drag(page: Page, source: Locator, target: { x: number; y: number }): Promise<void> {
-  const from = (await source.boundingBox())!;
-  const sx = from.x + from.width / 2;
-  const sy = from.y + from.height / 2;
-  await page.mouse.move(sx, sy);
-  await page.mouse.down();
-  await page.mouse.move(sx + 12, sy + 4, { steps: 4 });
-  await page.mouse.move(target.x, target.y, { steps: 16 });
-  await page.mouse.move(target.x, target.y + 1, { steps: 2 });
-  await page.mouse.up();
-}
 
-async function point(zone: Locator, where: 'bottom' | 'centre'): Promise<{ x: number; y: number }> {
-  const box = (await zone.boundingBox())!;
-  return { x: box.x + box.width / 2, y: where === 'bottom' ? box.y + box.height - 24 : box.y + box.height / 2 };
-}
 
 describe('journeys: build, fill on a phone, approve on a phone', () => {
   let web: Web;
@@ -99,7 +83,7 @@ describe('journeys: build, fill on a phone, approve on a phone', () => {
       ['Sub-table', 'Items'],
     ];
     for (const [type, label] of fields) {
-      await drag(page, palette.getByText(type, { exact: true }), await point(canvas, 'bottom'));
+      await dragTo(page, palette.getByText(type, { exact: true }), await pointOf(canvas, 'bottom'));
       await poll(() => labelEn.inputValue()).toBe(type);
       await labelEn.fill(label);
       await canvas.getByRole('button', { name: new RegExp(`^${label}`) }).first().waitFor();
@@ -111,7 +95,7 @@ describe('journeys: build, fill on a phone, approve on a phone', () => {
     }
     // the sub-table's columns: one dragged into it, one added with its button
     const items = canvas.getByRole('group', { name: 'Fields of Items' });
-    await drag(page, palette.getByText('Single line text', { exact: true }), await point(items, 'centre'));
+    await dragTo(page, palette.getByText('Single line text', { exact: true }), await pointOf(items, 'centre'));
     await panel.getByText('A column of the sub-table Items').waitFor();
     await labelEn.fill('Item');
     await items.getByLabel('Field type for Items').selectOption({ label: 'Number' });
@@ -152,27 +136,8 @@ describe('journeys: build, fill on a phone, approve on a phone', () => {
     await page.getByRole('list', { name: 'Forms' }).getByRole('listitem').filter({ hasText: 'Purchase request' }).getByRole('link', { name: 'Workflow' }).click();
     await page.getByRole('heading', { name: 'Workflow: Purchase request' }).waitFor();
     const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-    const edge = (from: string, to: string) => page.locator(`.react-flow__edge[data-id="${from}->${to}"]`);
     const side = () => page.getByRole('tabpanel');
-    const connect = async (from: string, to: string) => {
-      // a drag can be lost while the side panel re-lays the canvas out: settle, try again (at most 3 times)
-      for (let attempt = 0; ; attempt++) {
-        await page.waitForTimeout(300);
-        const src = await node(from).locator('.react-flow__handle.source').boundingBox();
-        const dst = await node(to).locator('.react-flow__handle.target').boundingBox();
-        if (!src || !dst) throw new Error(`handles of ${from} or ${to} not on screen`);
-        await page.mouse.move(src.x + src.width / 2, src.y + src.height / 2);
-        await page.mouse.down();
-        await page.mouse.move(dst.x + dst.width / 2, dst.y + dst.height / 2, { steps: 12 });
-        await page.mouse.up();
-        try {
-          await edge(from, to).waitFor({ timeout: 4000 });
-          return;
-        } catch (e) {
-          if (attempt >= 2) throw e;
-        }
-      }
-    };
+    const connect = (from: string, to: string) => connectNodes(page, from, to);
     await node('start').waitFor();
     const flow = page.locator('.wf-canvas');
     const box = (await flow.boundingBox())!;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { DESKTOP, firstPage, shot, signInUi, startWeb, watchErrors, type Web } from './support/browser.js';
+import { connectNodes, DESKTOP, firstPage, shot, signInUi, startWeb, watchErrors, type Web } from './support/browser.js';
 import { http, PROCESS_ADMIN } from '../support/process.js';
 
 // playwright-core has no web-first assertions here: poll the page until the value shows
@@ -25,26 +25,7 @@ describe('the workflow designer', () => {
   const edge = (from: string, to: string) => page.locator(`.react-flow__edge[data-id="${from}->${to}"]`);
   const panel = () => page.getByRole('tabpanel');
 
-  /** drags from one node's bottom handle to another's top handle, as a designer connects them */
-  async function connect(from: string, to: string) {
-    // a drag can be lost while the side panel re-lays the canvas out: settle, try again (at most 3 times)
-    for (let attempt = 0; ; attempt++) {
-      await page.waitForTimeout(300);
-      const src = await node(from).locator('.react-flow__handle.source').boundingBox();
-      const dst = await node(to).locator('.react-flow__handle.target').boundingBox();
-      if (!src || !dst) throw new Error(`handles of ${from} or ${to} not on screen`);
-      await page.mouse.move(src.x + src.width / 2, src.y + src.height / 2);
-      await page.mouse.down();
-      await page.mouse.move(dst.x + dst.width / 2, dst.y + dst.height / 2, { steps: 12 });
-      await page.mouse.up();
-      try {
-        await edge(from, to).waitFor({ timeout: 4000 });
-        return;
-      } catch (e) {
-        if (attempt >= 2) throw e;
-      }
-    }
-  }
+  const connect = (from: string, to: string) => connectNodes(page, from, to);
 
   async function dropFromPalette(label: string, canvas: Locator, at: { x: number; y: number }) {
     const item = page.getByRole('navigation', { name: 'Node types' }).locator('li', { hasText: label }).first();

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { ROOT, startServerProcess, type ServerProcess } from '../../support/process.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -92,4 +92,48 @@ export async function signInUi(page: Page, base: '/app/' | '/designer/', email: 
   await page.getByLabel(/Email|邮箱/).fill(email);
   await page.getByLabel(/Password|密码/).fill(password);
   await page.getByRole('button', { name: /Sign in|登录/ }).click();
+}
+
+/** a real pointer drag: press on the source, move in steps, release over the target point */
+export async function dragTo(page: Page, source: Locator, target: { x: number; y: number }): Promise<void> {
+  const from = await source.boundingBox();
+  if (!from) throw new Error('drag source is not visible');
+  const sx = from.x + from.width / 2;
+  const sy = from.y + from.height / 2;
+  await page.mouse.move(sx, sy);
+  await page.mouse.down();
+  await page.mouse.move(sx + 12, sy + 4, { steps: 4 });
+  await page.mouse.move(target.x, target.y, { steps: 16 });
+  await page.mouse.move(target.x, target.y + 1, { steps: 2 });
+  await page.mouse.up();
+}
+
+/** a point of a drop zone: near its bottom (to append) or its centre */
+export async function pointOf(zone: Locator, where: 'bottom' | 'centre'): Promise<{ x: number; y: number }> {
+  const box = await zone.boundingBox();
+  if (!box) throw new Error('drop zone is not visible');
+  return { x: box.x + box.width / 2, y: where === 'bottom' ? box.y + box.height - 24 : box.y + box.height / 2 };
+}
+
+/** draws a workflow edge as a designer does: from one node's bottom handle to another's top handle */
+export async function connectNodes(page: Page, from: string, to: string): Promise<void> {
+  const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+  const edge = page.locator(`.react-flow__edge[data-id="${from}->${to}"]`);
+  // a drag can be lost while the side panel re-lays the canvas out: settle, try again (at most 3 times)
+  for (let attempt = 0; ; attempt++) {
+    await page.waitForTimeout(300);
+    const src = await node(from).locator('.react-flow__handle.source').boundingBox();
+    const dst = await node(to).locator('.react-flow__handle.target').boundingBox();
+    if (!src || !dst) throw new Error(`handles of ${from} or ${to} not on screen`);
+    await page.mouse.move(src.x + src.width / 2, src.y + src.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(dst.x + dst.width / 2, dst.y + dst.height / 2, { steps: 12 });
+    await page.mouse.up();
+    try {
+      await edge.waitFor({ timeout: 4000 });
+      return;
+    } catch (e) {
+      if (attempt >= 2) throw e;
+    }
+  }
 }
