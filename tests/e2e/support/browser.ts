@@ -119,21 +119,33 @@ export async function pointOf(zone: Locator, where: 'bottom' | 'centre'): Promis
 export async function connectNodes(page: Page, from: string, to: string): Promise<void> {
   const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
   const edge = page.locator(`.react-flow__edge[data-id="${from}->${to}"]`);
-  // a drag can be lost while the side panel re-lays the canvas out: settle, try again (at most 3 times)
+  // a drag can be lost on a loaded machine (a pointer event handled late): settle, then try
+  // again more slowly, with a pause over the target before release (at most 3 times)
   for (let attempt = 0; ; attempt++) {
-    await page.waitForTimeout(300);
+    await page.waitForTimeout(300 + attempt * 300);
     const src = await node(from).locator('.react-flow__handle.source').boundingBox();
     const dst = await node(to).locator('.react-flow__handle.target').boundingBox();
     if (!src || !dst) throw new Error(`handles of ${from} or ${to} not on screen`);
+    const target = { x: dst.x + dst.width / 2, y: dst.y + dst.height / 2 };
     await page.mouse.move(src.x + src.width / 2, src.y + src.height / 2);
     await page.mouse.down();
-    await page.mouse.move(dst.x + dst.width / 2, dst.y + dst.height / 2, { steps: 12 });
+    await page.mouse.move(src.x + src.width / 2 + 6, src.y + src.height / 2 + 10, { steps: 3 });
+    await page.mouse.move(target.x, target.y, { steps: 12 + attempt * 12 });
+    await page.waitForTimeout(50 + attempt * 150);
+    await page.mouse.move(target.x, target.y + 1);
     await page.mouse.up();
     try {
       await edge.waitFor({ timeout: 4000 });
       return;
     } catch (e) {
-      if (attempt >= 2) throw e;
+      if (attempt < 2) continue;
+      // say what lay under the pointer, so a failure in CI can be understood from its message
+      const under = await page.evaluate(({ x, y }) => {
+        const el = document.elementFromPoint(x, y);
+        return el ? `${el.tagName.toLowerCase()}.${String(el.className)}${el.closest('[data-id]') ? ` in [data-id=${el.closest('[data-id]')!.getAttribute('data-id')}]` : ''}` : 'nothing';
+      }, target);
+      const edges = await page.locator('.react-flow__edge').evaluateAll((els) => els.map((el) => el.getAttribute('data-id')));
+      throw new Error(`no edge ${from}->${to} after 3 drags; at the target handle (${Math.round(target.x)}, ${Math.round(target.y)}) lies ${under}; edges: ${edges.join(', ')}; ${(e as Error).message}`);
     }
   }
 }
