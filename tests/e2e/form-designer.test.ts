@@ -120,6 +120,15 @@ describe('form designer', () => {
     expect(def.fields[0].label).toEqual({ en: 'Title' });
     expect(def.rules).toEqual([{ field: 'reason', visible: { '>': [{ var: 'amount' }, 10000] } }]);
 
+    // a dashboard of the app sums the amount: the designer (reopened) lists it as a use too
+    const board = await http(web.url, 'POST', `/api/apps/${appId}/dashboards`, {
+      name: 'Spend',
+      widgets: [{ id: 'spend', type: 'number', title: 'Total spend', form: formId, metrics: [{ op: 'sum', field: 'amount' }], layout: { x: 0, y: 0, w: 6, h: 3 } }],
+    }, web.server.token);
+    expect(board.status, JSON.stringify(board.body)).toBe(201);
+    await page.reload();
+    await canvas.getByRole('button', { name: /^Amount/ }).waitFor();
+
     // renaming a key that a rule reads: the where-used dialog lists the rule and rewrites it
     await canvas.getByRole('button', { name: /^Amount/ }).click();
     const key = panel.getByLabel('Key', { exact: true });
@@ -127,6 +136,7 @@ describe('form designer', () => {
     await key.press('Enter');
     const rename = page.getByRole('dialog', { name: 'Change key amount to total_amount?' });
     await rename.getByRole('list', { name: 'Where used' }).getByText(/Rule of field Reason/).waitFor();
+    await rename.getByRole('list', { name: 'Where used' }).getByText('Widget Total spend (spend) of dashboard Spend').waitFor();
     await shot(page, 'form-designer-06-where-used');
     await rename.getByRole('button', { name: 'Rename and update this form' }).click();
     await page.getByRole('button', { name: 'Publish', exact: true }).click();

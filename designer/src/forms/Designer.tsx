@@ -6,7 +6,7 @@ import { DndContext, DragOverlay, KeyboardSensor, PointerSensor, useSensor, useS
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import {
   checkFormDefinition, diffForms, fieldType, whereUsed,
-  type DefinitionProblem, type FieldType, type FormChange, type FormDefinition, type Usage, type WorkflowDefinition,
+  type DashboardLike, type DefinitionProblem, type FieldType, type FormChange, type FormDefinition, type Usage, type WorkflowDefinition,
 } from '@trellis/core';
 import { ApiError, get, post, put } from '@trellis/app/lib/api';
 import { useT } from '@trellis/app/lib/i18n';
@@ -43,7 +43,7 @@ function problemsOf(err: unknown): DefinitionProblem[] {
   return Array.isArray(d?.problems) ? d.problems : [];
 }
 
-export function Designer({ form, forms, workflow }: { form: LoadedForm; forms: AppForm[]; workflow: WorkflowDefinition | null }) {
+export function Designer({ form, forms, workflow, dashboards = [] }: { form: LoadedForm; forms: AppForm[]; workflow: WorkflowDefinition | null; dashboards?: DashboardLike[] }) {
   const t = useT();
   const initial = form.draft ?? form.published?.definition ?? { name: form.id, fields: [] };
   const [state, setState] = useState<DesignState>(() => fromDefinition(initial));
@@ -133,7 +133,7 @@ export function Designer({ form, forms, workflow }: { form: LoadedForm; forms: A
   };
 
   const usagesOf = (path: string): Usage[] =>
-    whereUsed({ formId: form.id, form: definition, field: path, otherForms: forms, workflow });
+    whereUsed({ formId: form.id, form: definition, field: path, otherForms: forms, workflow, dashboards });
 
   const askDelete = (uid: string) => {
     const at = locate(state, uid);

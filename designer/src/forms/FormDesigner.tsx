@@ -1,7 +1,7 @@
 // The form designer screen (/forms/:formId): loads the form, the app's other forms (link targets,
-// lookups, value linkage, where-used) and the form's workflow (where-used), then hands over to
-// the Designer.
-import type { FormDefinition, WorkflowDefinition } from '@trellis/core';
+// lookups, value linkage, where-used), the form's workflow and the app's dashboards (where-used),
+// then hands over to the Designer.
+import type { DashboardDefinition, DashboardLike, FormDefinition, WorkflowDefinition } from '@trellis/core';
 import { ApiError, get } from '@trellis/app/lib/api';
 import { useAsync } from '@trellis/app/lib/use-async';
 import { Async } from '@trellis/app/ui/common';
@@ -21,11 +21,22 @@ export async function loadAppForms(appId: string, signal?: AbortSignal): Promise
   });
 }
 
+/** the app's dashboards as where-used reads them (none when the designer may not read them) */
+async function loadAppDashboards(appId: string, signal?: AbortSignal): Promise<DashboardLike[]> {
+  try {
+    const { items } = await get<{ items: { id: string; definition: DashboardDefinition }[] }>(`/api/apps/${encodeURIComponent(appId)}/dashboards`, { signal });
+    return items.map((d) => ({ id: d.id, name: d.definition.name, widgets: d.definition.widgets }));
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return [];
+    throw e;
+  }
+}
+
 export default function FormDesigner({ formId }: { formId: string }) {
   const [state, reload] = useAsync(
     async (signal) => {
       const form = await get<FormReply>(`/api/forms/${encodeURIComponent(formId)}`, { signal });
-      const [forms, workflow] = await Promise.all([
+      const [forms, workflow, dashboards] = await Promise.all([
         loadAppForms(form.appId, signal),
         get<{ draft: WorkflowDefinition }>(`/api/forms/${encodeURIComponent(formId)}/workflow`, { signal })
           .then((w) => w.draft)
@@ -34,14 +45,15 @@ export default function FormDesigner({ formId }: { formId: string }) {
             if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return null;
             throw e;
           }),
+        loadAppDashboards(form.appId, signal),
       ]);
-      return { form: { ...form, published: form.published ?? null }, forms, workflow };
+      return { form: { ...form, published: form.published ?? null }, forms, workflow, dashboards };
     },
     [formId],
   );
   return (
     <Async state={state} onRetry={reload}>
-      {({ form, forms, workflow }) => <Designer key={formId} form={form} forms={forms} workflow={workflow} />}
+      {({ form, forms, workflow, dashboards }) => <Designer key={formId} form={form} forms={forms} workflow={workflow} dashboards={dashboards} />}
     </Async>
   );
 }
