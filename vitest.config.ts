@@ -24,7 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['runtime/core/src/**/*.test.ts', 'server/src/**/*.test.ts', 'tests/**/*.test.ts'],
+          include: ['runtime/core/src/**/*.test.ts', 'server/src/**/*.test.ts', 'tests/**/*.test.ts', 'runtime/app/src/**/*.test.ts', 'designer/src/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', 'tests/e2e/**'],
           sequence: { groupOrder: 0 },
         },

@@ -15,6 +15,8 @@ const WorkflowDesigner = lazy(() => import('./workflow/WorkflowDesigner'));
 const MembersPage = lazy(() => import('./org/MembersPage'));
 const DepartmentsPage = lazy(() => import('./org/DepartmentsPage'));
 const RolesPage = lazy(() => import('./org/RolesPage'));
+const DashboardDesigner = lazy(() => import('./dashboards/DashboardDesigner'));
+const PrintTemplatesPage = lazy(() => import('./print/PrintTemplatesPage'));
 
 const ROUTES: [string, (p: Record<string, string>) => React.ReactNode][] = [
   ['/', () => <AppList />],
@@ -22,14 +24,16 @@ const ROUTES: [string, (p: Record<string, string>) => React.ReactNode][] = [
   ['/apps/:appId/settings', (p) => <AppSettings appId={p.appId!} />],
   ['/forms/:formId', (p) => <FormDesigner formId={p.formId!} />],
   ['/forms/:formId/workflow', (p) => <WorkflowDesigner formId={p.formId!} />],
+  ['/forms/:formId/print', (p) => <PrintTemplatesPage formId={p.formId!} />],
   ['/org/members', () => <MembersPage />],
   ['/org/departments', () => <DepartmentsPage />],
   ['/org/roles', () => <RolesPage />],
+  ['/dashboards/:id', (p) => <DashboardDesigner key={p.id} id={p.id!} />],
 ];
 
 function NavLink({ to, children }: { to: string; children: React.ReactNode }) {
   const loc = useLocation();
-  const active = to === '/' ? loc === '/' || loc.startsWith('/apps') || loc.startsWith('/forms') : loc.startsWith(to);
+  const active = to === '/' ? loc === '/' || loc.startsWith('/apps') || loc.startsWith('/forms') || loc.startsWith('/dashboards') : loc.startsWith(to);
   return (
     <a href={href(to)} onClick={linkHandler(to)} aria-current={active ? 'page' : undefined} className="topnav-link">
       {children}

@@ -26,7 +26,10 @@ import recordRoutes from './routes/records.js';
 import systemRoutes from './routes/system.js';
 import bulkRoutes from './routes/bulk.js';
 import dashboardRoutes from './routes/dashboards.js';
+import connectorRoutes from './routes/connectors.js';
 import dataRoutes from './routes/data.js';
+import packRoutes from './routes/packs.js';
+import printRoutes from './routes/print.js';
 import webRoutes from './routes/web.js';
 import { openStore } from './store/open-store.js';
 import type { JobQueue } from './jobs/port.js';
@@ -86,7 +89,10 @@ export async function buildApp({ config, store, jobs, logger = false }: BuildOpt
   await app.register(taskRoutes);
   await app.register(jobRoutes);
   await app.register(dashboardRoutes);
+  await app.register(connectorRoutes);
   await app.register(dataRoutes, { config });
+  await app.register(packRoutes);
+  await app.register(printRoutes);
   await app.register(webRoutes);
   return app;
 }

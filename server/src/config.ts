@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 /** Server settings, read from the environment (DESIGN.md "Configuration"; keep these names). */
@@ -34,6 +35,12 @@ export interface Config {
   maxUploadBytes: number;
   /** largest CSV/XLSX file an import takes (TRELLIS_MAX_IMPORT_BYTES, default 200 MB) */
   maxImportBytes: number;
+  /** the business-registry provider company lookups ask (TRELLIS_REGISTRY_URL); null: lookups are off */
+  registryUrl: string | null;
+  /** sent to the provider as `Authorization: Bearer <token>` (TRELLIS_REGISTRY_TOKEN) */
+  registryToken: string | null;
+  /** the TTF or OTF font PDFs are set in (TRELLIS_PDF_FONT); null: the bundled Noto Sans SC */
+  pdfFont: string | null;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -59,6 +66,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(maxUploadBytes) || maxUploadBytes < 1 || maxUploadBytes > 10 * 1024 ** 3) throw new Error(`TRELLIS_MAX_UPLOAD_BYTES must be a whole number of bytes from 1 to 10737418240, not "${env.TRELLIS_MAX_UPLOAD_BYTES}"`);
   const maxImportBytes = Number(env.TRELLIS_MAX_IMPORT_BYTES ?? 200 * 1024 * 1024);
   if (!Number.isInteger(maxImportBytes) || maxImportBytes < 1 || maxImportBytes > 10 * 1024 ** 3) throw new Error(`TRELLIS_MAX_IMPORT_BYTES must be a whole number of bytes from 1 to 10737418240, not "${env.TRELLIS_MAX_IMPORT_BYTES}"`);
+  const registryUrl = env.TRELLIS_REGISTRY_URL ? env.TRELLIS_REGISTRY_URL.replace(/\/+$/, '') : null;
+  if (registryUrl !== null && !/^https?:\/\/[^\s/]+/.test(registryUrl)) throw new Error(`TRELLIS_REGISTRY_URL must be an http(s) URL, not "${env.TRELLIS_REGISTRY_URL}"`);
+  if (env.TRELLIS_PDF_FONT && !existsSync(env.TRELLIS_PDF_FONT)) throw new Error(`TRELLIS_PDF_FONT names no file: "${env.TRELLIS_PDF_FONT}"`);
   const adminPassword = env.TRELLIS_ADMIN_PASSWORD || undefined;
   if (adminPassword !== undefined && (adminPassword.length < 8 || adminPassword.length > 200)) throw new Error('TRELLIS_ADMIN_PASSWORD must have 8 to 200 characters');
   return {
@@ -81,5 +91,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookTimeoutMs,
     maxUploadBytes,
     maxImportBytes,
+    registryUrl,
+    registryToken: env.TRELLIS_REGISTRY_TOKEN || null,
+    pdfFont: env.TRELLIS_PDF_FONT || null,
   };
 }

@@ -9,6 +9,7 @@ import { useAsync } from '@trellis/app/lib/use-async';
 import { Async } from '@trellis/app/ui/common';
 import type { AppSummary } from './AppList';
 import './app-list.css';
+import { DashboardsSection } from '../dashboards/DashboardsSection';
 
 interface FormSummary {
   id: string;
@@ -77,11 +78,15 @@ export default function AppHome({ appId }: { appId: string }) {
                       <a className="btn btn-sm" href={href(`/forms/${f.id}/workflow`)} onClick={linkHandler(`/forms/${f.id}/workflow`)}>
                         {t({ en: 'Workflow', zh: '流程' })}
                       </a>
+                      <a className="btn btn-sm" href={href(`/forms/${f.id}/print`)} onClick={linkHandler(`/forms/${f.id}/print`)}>
+                        {t({ en: 'Print templates', zh: '打印模板' })}
+                      </a>
                     </li>
                   ))}
                 </ul>
               )}
             </section>
+            <DashboardsSection appId={appId} />
           </>
         )}
       </Async>

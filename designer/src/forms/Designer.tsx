@@ -1,7 +1,7 @@
 // The form designer: palette, canvas, property panel and live preview around one working copy of
 // the definition; Save (PUT the draft), Publish (summary of changes, then POST publish); where-used
 // checks before a field is deleted or its key changes.
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { DndContext, DragOverlay, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent, type DragOverEvent, type DragStartEvent } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import {
@@ -20,6 +20,7 @@ import { PropertyPanel } from './PropertyPanel';
 import { Preview } from './Preview';
 import { PublishDialog } from './PublishDialog';
 import { WhereUsedDialog } from './WhereUsedDialog';
+import { useLeaveWarning } from '../common/use-leave-warning';
 
 export interface LoadedForm {
   id: string;
@@ -75,12 +76,7 @@ export function Designer({ form, forms, workflow, dashboards = [] }: { form: Loa
   const appForms = useMemo(() => forms.map((f) => (f.id === form.id ? { ...f, definition, name: definition.name } : f)), [forms, form.id, definition]);
 
   // leaving with unsaved changes asks first
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
+  useLeaveWarning(dirty);
 
   const edit = (next: DesignState) => {
     setState(next);

@@ -1,13 +1,14 @@
 // The settings of an automatic action: create a record in a form, update records found by a
-// filter, or call a webhook. Target forms and fields are picked from lists; values come from
+// filter, call a webhook, notify people, or fill company facts from the business registry. Target forms and fields are picked from lists; values come from
 // fields of this record or fixed values (ValueSource), never typed JSON.
 import { useEffect, useId, useState } from 'react';
-import type { Action, Field, FormDefinition, Label, Logic, Mapping } from '@trellis/core';
+import { actionForm, COMPANY_FACTS, type Action, type CompanyFact, type Field, type FormDefinition, type Label, type Logic, type Mapping } from '@trellis/core';
 import { get } from '@trellis/app/lib/api';
 import { useT } from '@trellis/app/lib/i18n';
 import { useAsync } from '@trellis/app/lib/use-async';
 import { Async } from '@trellis/app/ui/common';
 import { loadApps } from '../org/org-data';
+import { AssigneePicker } from './AssigneePicker';
 import { useFormsCache } from './forms-cache';
 import { formFields, useDirectory } from './org-context';
 import { sourceFields, ValueSource } from './ValueSource';
@@ -23,7 +24,24 @@ const ACTION_TYPES: { type: Action['type']; label: { en: string; zh: string } }[
   { type: 'createRecord', label: { en: 'Create a record', zh: '新增数据' } },
   { type: 'updateRecords', label: { en: 'Update records', zh: '修改数据' } },
   { type: 'webhook', label: { en: 'Call a webhook', zh: '调用 Webhook' } },
+  { type: 'notify', label: { en: 'Notify people', zh: '发送通知' } },
+  { type: 'lookupCompany', label: { en: 'Fill company facts from the business registry', zh: '从工商信息补全企业信息' } },
+  { type: 'assignInTurn', label: { en: 'Assign in turn (round-robin)', zh: '轮流分配' } },
 ];
+
+const FACTS: Record<CompanyFact, { en: string; zh: string }> = {
+  found: { en: 'Found in the registry', zh: '工商信息中存在' },
+  name: { en: 'Registered name', zh: '企业名称' },
+  creditCode: { en: 'Unified social credit code', zh: '统一社会信用代码' },
+  legalRepresentative: { en: 'Legal representative', zh: '法定代表人' },
+  registeredCapital: { en: 'Registered capital', zh: '注册资本' },
+  foundedOn: { en: 'Founded on', zh: '成立日期' },
+  status: { en: 'Registration status', zh: '登记状态' },
+  address: { en: 'Registered address', zh: '注册地址' },
+  businessScope: { en: 'Business scope', zh: '经营范围' },
+  riskLevel: { en: 'Risk level (none/low/medium/high)', zh: '风险等级（none/low/medium/high）' },
+  risks: { en: 'Risk flags', zh: '风险提示' },
+};
 
 const FILTER_OPS = [
   { op: 'eq', label: '=' }, { op: 'ne', label: '≠' }, { op: 'gt', label: '>' }, { op: 'gte', label: '≥' },
@@ -41,9 +59,13 @@ export function ActionEditor({ action, onChange }: { action: Action; onChange(ne
   const id = useId();
   const changeType = (type: Action['type']) => {
     if (type === action.type) return;
+    const form = actionForm(action) ?? '';
     if (type === 'webhook') onChange({ type, url: '' });
-    else if (type === 'createRecord') onChange({ type, form: action.type === 'webhook' ? '' : action.form, values: {} });
-    else onChange({ type, form: action.type === 'webhook' ? '' : action.form, filter: { and: [] }, values: {} });
+    else if (type === 'notify') onChange({ type, to: [], message: { en: '', zh: '' } });
+    else if (type === 'lookupCompany') onChange({ type, query: null, set: {} });
+    else if (type === 'assignInTurn') onChange({ type, field: '', among: [] });
+    else if (type === 'createRecord') onChange({ type, form, values: {} });
+    else onChange({ type, form, filter: { and: [] }, values: {} });
   };
   return (
     <div className="stack">
@@ -53,8 +75,88 @@ export function ActionEditor({ action, onChange }: { action: Action; onChange(ne
           {ACTION_TYPES.map((a) => <option key={a.type} value={a.type}>{t(a.label)}</option>)}
         </select>
       </div>
-      {action.type === 'webhook' ? <WebhookEditor action={action} onChange={onChange} /> : <RecordActionEditor action={action} onChange={onChange} />}
+      {action.type === 'webhook' ? <WebhookEditor action={action} onChange={onChange} />
+        : action.type === 'notify' ? <NotifyEditor action={action} onChange={onChange} />
+        : action.type === 'lookupCompany' ? <LookupEditor action={action} onChange={onChange} />
+        : action.type === 'assignInTurn' ? <TurnEditor action={action} onChange={onChange} />
+        : <RecordActionEditor action={action} onChange={onChange} />}
     </div>
+  );
+}
+
+function NotifyEditor({ action, onChange }: { action: Extract<Action, { type: 'notify' }>; onChange(next: Action): void }) {
+  const t = useT();
+  const id = useId();
+  const message = typeof action.message === 'string' ? { en: action.message } : action.message;
+  const setText = (lang: 'en' | 'zh', text: string) => onChange({ ...action, message: { ...message, [lang]: text } });
+  return (
+    <>
+      <AssigneePicker label={t({ en: 'Notify', zh: '通知谁' })} value={action.to} onChange={(to) => onChange({ ...action, to })} />
+      <div className="field">
+        <label htmlFor={`${id}-en`}>{t({ en: 'Message (English)', zh: '通知内容（英文）' })}</label>
+        <textarea id={`${id}-en`} rows={2} value={message.en ?? ''} onChange={(e) => setText('en', e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-zh`}>{t({ en: 'Message (Chinese)', zh: '通知内容（中文）' })}</label>
+        <textarea id={`${id}-zh`} rows={2} value={message.zh ?? ''} onChange={(e) => setText('zh', e.target.value)} />
+        <div className="help">{t({ en: 'Write {key} to put in a field of the record, e.g. {customer}.', zh: '用 {key} 插入记录中的字段值，例如 {customer}。' })}</div>
+      </div>
+    </>
+  );
+}
+
+function TurnEditor({ action, onChange }: { action: Extract<Action, { type: 'assignInTurn' }>; onChange(next: Action): void }) {
+  const t = useT();
+  const id = useId();
+  const dir = useDirectory();
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={`${id}-field`}>{t({ en: 'Give the record to (member field)', zh: '分配到（成员字段）' })}</label>
+        <select id={`${id}-field`} value={action.field} onChange={(e) => onChange({ ...action, field: e.target.value })}>
+          <option value="">{t({ en: 'Choose a field…', zh: '选择字段…' })}</option>
+          {dir.fields.filter((f) => f.type === 'member' && !f.multiple).map((f) => <option key={f.key} value={f.key}>{t(f.label)}</option>)}
+        </select>
+        <div className="help">{t({ en: 'Records that already name someone there keep them.', zh: '该字段已有人员的记录保持不变。' })}</div>
+      </div>
+      <AssigneePicker label={t({ en: 'Taking turns', zh: '轮流的人员' })} value={action.among} onChange={(among) => onChange({ ...action, among })} />
+    </>
+  );
+}
+
+function LookupEditor({ action, onChange }: { action: Extract<Action, { type: 'lookupCompany' }>; onChange(next: Action): void }) {
+  const t = useT();
+  const id = useId();
+  const dir = useDirectory();
+  const queryField = action.query !== null && typeof action.query === 'object' && 'var' in action.query ? String((action.query as { var: unknown }).var) : '';
+  const writable = dir.fields.filter((f) => !['formula', 'lookup', 'serial', 'subtable'].includes(f.type));
+  const setFact = (field: string, fact: CompanyFact | '') => {
+    const { [field]: _drop, ...rest } = action.set;
+    onChange({ ...action, set: fact ? { ...rest, [field]: fact } : rest });
+  };
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={`${id}-q`}>{t({ en: 'Look up the company named in', zh: '按此字段查询企业' })}</label>
+        <select id={`${id}-q`} value={queryField} onChange={(e) => onChange({ ...action, query: e.target.value ? { var: e.target.value } : null })}>
+          <option value="">{t({ en: 'Choose a field…', zh: '选择字段…' })}</option>
+          {dir.fields.filter((f) => f.type === 'text').map((f) => <option key={f.key} value={f.key}>{t(f.label)}</option>)}
+        </select>
+        <div className="help">{t({ en: 'The company name or its unified social credit code.', zh: '企业名称或统一社会信用代码。' })}</div>
+      </div>
+      <fieldset className="stack">
+        <legend>{t({ en: 'Write into the record', zh: '写入记录' })}</legend>
+        {writable.map((f) => (
+          <div className="field" key={f.key}>
+            <label htmlFor={`${id}-f-${f.key}`}>{t(f.label)}</label>
+            <select id={`${id}-f-${f.key}`} value={action.set[f.key] ?? ''} onChange={(e) => setFact(f.key, e.target.value as CompanyFact | '')}>
+              <option value="">{t({ en: 'Not written', zh: '不写入' })}</option>
+              {COMPANY_FACTS.map((fact) => <option key={fact} value={fact}>{t(FACTS[fact])}</option>)}
+            </select>
+          </div>
+        ))}
+      </fieldset>
+    </>
   );
 }
 

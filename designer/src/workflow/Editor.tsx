@@ -17,6 +17,7 @@ import { useDirectory } from './org-context';
 import { Palette } from './Palette';
 import { liveProblems, problemsOf, serverProblems, type Problem } from './problems';
 import { ProblemsPanel } from './ProblemsPanel';
+import { useLeaveWarning } from '../common/use-leave-warning';
 
 export interface WorkflowView {
   formId: string;
@@ -68,12 +69,7 @@ export function Editor({ view, form, formName, initialForms }: { view: WorkflowV
   useEffect(() => {
     if (!nodes.some((n) => n.dragging)) saveLayout(view.formId, nodes);
   }, [nodes, view.formId]);
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
+  useLeaveWarning(dirty);
 
   const path = dry ? { nodes: new Set(dry.path), edges: new Set(dry.edges.map((e) => edgeId(e.from, e.to))) } : null;
 

@@ -25,7 +25,10 @@ function summary(n: WorkflowNode, t: T, names: (id: string) => string): string {
       return n.assignees.length ? `${n.assignees.map((a) => assigneeSummary(a, t, names)).join('; ')} · ${t(mode)}` : t({ en: 'No assignees yet', zh: '尚未选择审批人' });
     }
     case 'cc': return n.assignees.length ? n.assignees.map((a) => assigneeSummary(a, t, names)).join('; ') : t({ en: 'No one yet', zh: '尚未选择' });
-    case 'action': return { createRecord: 'Create record', updateRecords: 'Update records', webhook: 'Webhook' }[n.action.type];
+    case 'action': return t({
+      createRecord: { en: 'Create record', zh: '新增数据' }, updateRecords: { en: 'Update records', zh: '修改数据' }, webhook: { en: 'Webhook', zh: 'Webhook' },
+      notify: { en: 'Notify', zh: '发送通知' }, lookupCompany: { en: 'Company lookup', zh: '工商信息查询' }, assignInTurn: { en: 'Assign in turn', zh: '轮流分配' },
+    }[n.action.type]);
     case 'delay': return n.duration ? `${n.duration.amount} ${n.duration.unit}` : n.until ? t({ en: 'until {f}', zh: '直到 {f}' }, { f: n.until }) : '';
     case 'end': return t({ en: 'Status: {s}', zh: '状态：{s}' }, { s: n.status ?? 'approved' });
     default: return '';

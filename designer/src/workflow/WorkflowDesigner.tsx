@@ -2,7 +2,7 @@
 // target forms of its actions and the organisation, then hands them to the editor.
 import { useMemo } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
-import type { FormDefinition, Label } from '@trellis/core';
+import { actionForm, type FormDefinition, type Label } from '@trellis/core';
 import { get } from '@trellis/app/lib/api';
 import { useT } from '@trellis/app/lib/i18n';
 import { useAsync } from '@trellis/app/lib/use-async';
@@ -28,7 +28,7 @@ async function loadScreen(formId: string, signal: AbortSignal) {
   ]);
   const definition = formFields(form);
   // action targets, so the live check and the mapping pickers know their fields
-  const targets = [...new Set(workflow.draft.nodes.flatMap((n) => (n.type === 'action' && n.action.type !== 'webhook' && n.action.form ? [n.action.form] : [])))];
+  const targets = [...new Set(workflow.draft.nodes.flatMap((n) => (n.type === 'action' && actionForm(n.action) ? [actionForm(n.action)!] : [])))];
   const forms = new Map<string, FormDefinition | null>(
     await Promise.all(targets.map(async (id) => [id, await get<FormReply>(`/api/forms/${encodeURIComponent(id)}`, { signal }).then((f) => (f.published?.definition as FormDefinition | undefined) ?? null, () => null)] as [string, FormDefinition | null])),
   );

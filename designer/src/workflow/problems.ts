@@ -2,7 +2,7 @@
 // draws (core's checkWorkflowShape and checkWorkflow, the same code the server runs), and the
 // server's 422 answer to a save or a publish.
 import {
-  checkWorkflow, checkWorkflowShape, type DefinitionProblem, type FormDefinition, type WorkflowDefinition, type WorkflowNode, type WorkflowRefs,
+  actionForm, checkWorkflow, checkWorkflowShape, type DefinitionProblem, type FormDefinition, type WorkflowDefinition, type WorkflowNode, type WorkflowRefs,
 } from '@trellis/core';
 import { tr, type Msg } from '@trellis/app/lib/i18n';
 import { problemTarget } from './model';
@@ -25,7 +25,13 @@ function incomplete(n: WorkflowNode): Msg[] {
   if (n.type === 'action') {
     const a = n.action;
     if (a.type === 'webhook' && !/^https?:\/\/./.test(a.url)) out.push({ en: 'Enter the webhook URL (http:// or https://)', zh: '请填写 Webhook 地址（http:// 或 https://）' });
-    if (a.type !== 'webhook' && !a.form) out.push({ en: 'Choose the target form', zh: '请选择目标表单' });
+    if ((a.type === 'createRecord' || a.type === 'updateRecords') && !a.form) out.push({ en: 'Choose the target form', zh: '请选择目标表单' });
+    if (a.type === 'notify' && a.to.length === 0) out.push({ en: 'Choose who is notified', zh: '请选择通知对象' });
+    if (a.type === 'notify' && !(typeof a.message === 'string' ? a.message : a.message.en || a.message.zh)) out.push({ en: 'Write the message', zh: '请填写通知内容' });
+    if (a.type === 'assignInTurn' && !a.field) out.push({ en: 'Choose the member field the record is given in', zh: '请选择分配到的成员字段' });
+    if (a.type === 'assignInTurn' && a.among.length === 0) out.push({ en: 'Choose who takes turns', zh: '请选择轮流的人员' });
+    if (a.type === 'lookupCompany' && (a.query === null || a.query === undefined)) out.push({ en: 'Choose the field that names the company', zh: '请选择企业名称字段' });
+    if (a.type === 'lookupCompany' && Object.keys(a.set).length === 0) out.push({ en: 'Choose at least one field to fill', zh: '请至少选择一个要写入的字段' });
     if (a.type === 'webhook' && a.secret !== undefined && a.secret.length < 8) out.push({ en: 'The signing secret needs at least 8 characters', zh: '签名密钥至少 8 个字符' });
   }
   if (n.type === 'delay' && n.duration === undefined && n.until === undefined) out.push({ en: 'Set how long to wait or the date field to wait for', zh: '请设置等待时长或日期字段' });
@@ -68,7 +74,7 @@ export function liveProblems(def: WorkflowDefinition, form: FormDefinition, refs
   }
   const shape = checkWorkflowShape(def);
   if (shape.length) return [...out, ...foldShape(shape, def, 'check', explained)];
-  const pending = (n: WorkflowNode) => n.type === 'action' && n.action.type !== 'webhook' && !loadedForms.has(n.action.form);
+  const pending = (n: WorkflowNode) => n.type === 'action' && actionForm(n.action) !== null && !loadedForms.has(actionForm(n.action)!);
   const waiting = new Set(def.nodes.filter(pending).map((n) => n.id));
   checkWorkflow(def, form, refs).forEach((p, i) => {
     const target = problemTarget(p.path, def);

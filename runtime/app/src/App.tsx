@@ -20,6 +20,8 @@ const TasksPage = lazy(() => import('./pages/TasksPage'));
 const TaskPage = lazy(() => import('./pages/TaskPage'));
 const NotificationsPage = lazy(() => import('./pages/NotificationsPage'));
 const SharePage = lazy(() => import('./pages/SharePage'));
+const ImportPage = lazy(() => import('./pages/import/ImportPage'));
+const DashboardPage = lazy(() => import('./pages/dashboard/DashboardPage'));
 
 /** opened on a form page: fetch its chunk and its form now, alongside the session check, not after it */
 export function prefetchFirstScreen(path: string): void {
@@ -42,10 +44,12 @@ function screen(path: string): ReactNode {
   if ((p = matchPath('/forms/:formId/new', path))) return <FillPage key={`new:${p.formId}`} formId={p.formId!} />;
   if ((p = matchPath('/forms/:formId/records/:recordId/edit', path))) return <FillPage key={`edit:${p.recordId}`} formId={p.formId!} recordId={p.recordId!} />;
   if ((p = matchPath('/forms/:formId/records', path))) return <RecordsPage key={p.formId} formId={p.formId!} />;
+  if ((p = matchPath('/forms/:formId/import', path))) return <ImportPage key={p.formId} formId={p.formId!} />;
   if ((p = matchPath('/records/:formId/:recordId', path))) return <RecordPage key={p.recordId} formId={p.formId!} recordId={p.recordId!} />;
   if (matchPath('/tasks', path)) return <TasksPage />;
   if ((p = matchPath('/tasks/:taskId', path))) return <TaskPage key={p.taskId} taskId={p.taskId!} />;
   if (matchPath('/notifications', path)) return <NotificationsPage />;
+  if ((p = matchPath('/dashboards/:id', path))) return <DashboardPage key={p.id} id={p.id!} />;
   return <NotFound />;
 }
 

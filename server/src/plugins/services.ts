@@ -19,8 +19,12 @@ import { ImportJobs } from '../services/data/import-jobs.js';
 import { DashboardService } from '../services/dashboards/dashboard-service.js';
 import { LocalChangeBus, type ChangeBus } from '../services/dashboards/change-bus.js';
 import { RedisChangeBus } from '../services/dashboards/redis-change-bus.js';
+import { PrintService } from '../services/print/print-service.js';
+import { PackLibrary, packDirs } from '../services/packs/pack-library.js';
+import { PackService } from '../services/packs/pack-service.js';
 import { ShareService } from '../services/share-service.js';
 import { ActionRunner } from '../services/workflow/action-runner.js';
+import { HttpCompanyRegistry, type CompanyRegistry } from '../connectors/company-registry.js';
 import { Automations } from '../services/workflow/automations.js';
 import { FlowEngine } from '../services/workflow/flow-engine.js';
 import { TaskService } from '../services/workflow/task-service.js';
@@ -45,10 +49,14 @@ declare module 'fastify' {
     fileService: FileService;
     taskViews: TaskViews;
     dashboards: DashboardService;
+    /** the business registry company lookups ask (null: TRELLIS_REGISTRY_URL is not set) */
+    registry: CompanyRegistry | null;
     dashboardBus: ChangeBus;
     dataExport: ExportService;
     dataImport: ImportService;
     importJobs: ImportJobs;
+    packs: PackService;
+    printing: PrintService;
   }
 }
 
@@ -73,7 +81,9 @@ export default fp<{ config: Config }>(
     app.decorate('roles', new RoleService(store, access, audit));
     app.decorate('shares', new ShareService(store, catalog, records, access, audit));
     const forms = app.forms;
-    const actions = new ActionRunner(store, catalog, records, config.webhookTimeoutMs);
+    const registry = config.registryUrl ? new HttpCompanyRegistry(config.registryUrl, config.registryToken, config.webhookTimeoutMs) : null;
+    app.decorate('registry', registry);
+    const actions = new ActionRunner(store, catalog, records, () => access.directory(), { webhookTimeoutMs: config.webhookTimeoutMs, registry });
     const engine = new FlowEngine(store, catalog, records, access, app.jobs, actions, app.log, config.jobBackoffMs);
     const automations = new Automations(store, catalog, records, engine, app.jobs, actions, app.log, config.jobBackoffMs);
     app.decorate('engine', engine);
@@ -96,7 +106,12 @@ export default fp<{ config: Config }>(
     records.observe({ created: changed, updated: changed, deleted: changed });
     app.decorate('dashboardBus', dashboardBus);
     app.decorate('dashboards', new DashboardService(store, catalog, access, records));
+    app.decorate('printing', new PrintService(store, catalog, access, records, app.files, config.pdfFont));
     app.decorate('dataExport', new ExportService(store, records));
+    app.decorate('packs', new PackService(
+      { store, catalog, access, apps: app.apps, forms, roles: app.roles, workflows: app.workflows, dashboards: app.dashboards, records, printing: app.printing },
+      new PackLibrary(packDirs()), audit,
+    ));
     app.decorate('dataImport', new ImportService(records));
     app.decorate('importJobs', new ImportJobs(config.dataDir, store, records, access, app.jobs, async (formId) => dashboardBus.publish(formId)));
     await engine.attach(config.workers);

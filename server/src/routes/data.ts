@@ -51,7 +51,7 @@ function parseOptions(text: string): ImportOptions {
   const out: ImportOptions = {};
   if (mapping !== undefined) {
     if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping) || Object.values(mapping).some((v) => typeof v !== 'string')) {
-      throw new TrellisError('BAD_REQUEST', '"mapping" maps column headers to field keys: {"column": "fieldKey"}');
+      throw new TrellisError('BAD_REQUEST', '"mapping" maps column headers to field keys ("" skips a column): {"column": "fieldKey"}');
     }
     out.mapping = mapping as Record<string, string>;
   }

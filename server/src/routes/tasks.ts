@@ -91,11 +91,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/notifications', {
     schema: {
-      tags: ['tasks'], summary: 'My notifications: new tasks, CCs, reminders, outcomes (newest first)',
+      tags: ['tasks'], summary: 'My notifications: new tasks, CCs, reminders, outcomes, messages of notify actions (newest first)',
       querystring: Type.Object({ unread: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(Type.Object({
         id: Type.String(), kind: Type.String(), formId: Type.String(), recordId: Type.String(), instanceId: Type.String(),
         taskId: Type.Union([Type.String(), Type.Null()]), node: Type.String(), read: Type.Boolean(), createdAt: Type.String(),
+        message: Type.Optional(Type.Unknown({ description: 'kind "message": the text of an automation\'s or workflow\'s notify action, a string or {en, zh}' })),
       })) }) },
     },
   }, async (request) => ({ items: await app.tasks.notifications(actorOf(request), request.query.unread === 'true') }));

@@ -348,7 +348,9 @@ export class RecordService {
     // fields hidden from the caller are ignored in what they send: an error would tell them the stored value
     // (a share-link submitter sees nothing back, yet fills every field: only hidden fields they may not set go)
     if (access.hidden.size > 0) input = stripHidden(input, new Set([...access.hidden].filter((k) => access.locked.has(k))));
-    const plan = planExternal(compiled, input, ctx, previous, access.locked);
+    // the system (workflow actions, automations) may write fields that are read-only to people
+    const trusted = caller.kind === 'system';
+    const plan = planExternal(compiled, input, ctx, previous, access.locked, trusted);
     // links the record already had stand as they are, even when someone else pointed them where this caller cannot see
     const kept = new Map((previous ? planExternal(compiled, {}, ctx, previous).links : []).map((l) => [l.path, new Set(l.ids)]));
     const external: ExternalData = { links: {}, fills: {} };
@@ -364,7 +366,7 @@ export class RecordService {
       external.links[link.path] = Object.fromEntries(link.ids.map((id) => [id, found.get(id) ?? null]));
     }
     for (const fill of plan.fills) external.fills[fill.field] = await this.findFill(fill, ctx, caller);
-    const options = { mode, locked: access.locked, ...(previous ? { previous } : {}) };
+    const options = { mode, locked: access.locked, trusted, ...(previous ? { previous } : {}) };
     const result = evaluateRecord(compiled, input, ctx, external, options);
     if (result.errors.length) {
       throw new TrellisError('VALIDATION_FAILED', `Record is not valid: ${result.errors.map((e) => `${e.field}: ${e.message.en}`).join('; ')}`, { fields: result.errors });

@@ -1,4 +1,5 @@
-import type { DashboardDefinition, Effect, InstanceState, Label, Partner, RoleInput, TaskStatus, WorkflowDefinition } from '@trellis/core';
+import type { DashboardDefinition, Effect, InstanceState, Label, Partner, PrintTemplateDefinition, RoleInput, TaskStatus, WorkflowDefinition } from '@trellis/core';
+import type { Pack } from '@trellis/core';
 
 /**
  * The organisation and security part of the storage port: small documents of a
@@ -159,6 +160,8 @@ export interface NotificationEntity {
   node: string;
   read: boolean;
   createdAt: string;
+  /** the text of a `notify` action's message (kind "message") */
+  message?: Label;
 }
 
 /** A workflow step in a record's timeline. */
@@ -188,6 +191,41 @@ export interface DashboardEntity {
   updatedAt: string;
 }
 
+/** A print template of a form: how one record is laid out on paper. */
+export interface PrintTemplateEntity {
+  id: string;
+  formId: string;
+  appId: string;
+  definition: PrintTemplateDefinition;
+  createdBy: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Which pack an app was installed (or imported) from, and that pack as installed: the base of the next upgrade's merge. Its id is the app id. */
+export interface PackInstallEntity {
+  id: string;
+  appId: string;
+  packId: string;
+  packVersion: string;
+  /** the pack as installed, in pack-local keys, without sample records */
+  base: Pack;
+  /** pack-local key → id of each form, role, dashboard and sample record the pack created */
+  keys: PackKeys;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PackKeys {
+  forms: Record<string, string>;
+  roles: Record<string, string>;
+  dashboards: Record<string, string>;
+  /** form key → record key → record id */
+  records: Record<string, Record<string, string>>;
+}
+
 export interface EntityTypes {
   workflow: WorkflowEntity;
   workflowVersion: WorkflowVersionEntity;
@@ -203,6 +241,8 @@ export interface EntityTypes {
   shareLink: ShareLinkEntity;
   audit: AuditEntry;
   dashboard: DashboardEntity;
+  packInstall: PackInstallEntity;
+  printTemplate: PrintTemplateEntity;
 }
 export type EntityKind = keyof EntityTypes;
 
@@ -229,6 +269,11 @@ export function entityKeys<K extends EntityKind>(kind: K, doc: EntityTypes[K]): 
     // listed by app
     case 'dashboard':
       return { key: null, ref: (d as DashboardEntity).appId };
+    case 'packInstall':
+      return { key: null, ref: (d as PackInstallEntity).packId };
+    // listed by form
+    case 'printTemplate':
+      return { key: null, ref: (d as PrintTemplateEntity).formId };
     case 'workflowVersion':
       return { key: null, ref: (d as WorkflowVersionEntity).formId };
     // listed by status: administrators look for the instances in error

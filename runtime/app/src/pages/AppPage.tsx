@@ -6,6 +6,7 @@ import { Async } from '../ui/common';
 import { PageHeader } from '../ui/PageHeader';
 import type { AppItem, FormItem } from '../ui/types';
 import { FormLinks } from './home/FormLinks';
+import { DashboardLinks } from './dashboard/DashboardLinks';
 
 export default function AppPage({ appId }: { appId: string }) {
   const t = useT();
@@ -30,6 +31,7 @@ export default function AppPage({ appId }: { appId: string }) {
           ) : (
             <ul className="plain card">{forms.map((f) => <FormLinks key={f.id} form={f} />)}</ul>
           )}
+          <DashboardLinks appId={appId} />
         </div>
       )}
     </Async>

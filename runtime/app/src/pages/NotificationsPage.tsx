@@ -1,5 +1,6 @@
 // My notifications, newest first: tapping one marks it read and opens its task or record.
 import { useState } from 'react';
+import { labelText } from '@trellis/core';
 import { get, post } from '../lib/api';
 import { useLang, useT, type Msg } from '../lib/i18n';
 import { navigate } from '../lib/router';
@@ -80,7 +81,7 @@ export default function NotificationsPage() {
                         <button type="button" className="list-item" onClick={() => void open(n)}>
                           {isUnread && <span className="dot" aria-label={t({ en: 'Unread', zh: '未读' })} />}
                           <span className="record-main">
-                            <span className="record-title">{KINDS[n.kind] ? t(KINDS[n.kind]) : n.kind}</span>
+                            <span className="record-title">{n.kind === 'message' && n.message !== undefined ? labelText(n.message, lang) : KINDS[n.kind] ? t(KINDS[n.kind]) : n.kind}</span>
                             {form && <span className="muted small">{t(form)}</span>}
                           </span>
                           <time className="muted small" dateTime={n.createdAt}>{formatTime(n.createdAt, lang)}</time>

@@ -14,6 +14,7 @@ import { StatusTag } from '../ui/StatusTag';
 import { Timeline } from '../ui/Timeline';
 import type { FormItem, InstanceReply, RecordItem, TimelineReply } from '../ui/types';
 import { WorkflowCard } from './record/WorkflowCard';
+import { PrintButton } from './record/PrintButton';
 import { recordTitle } from './records/RecordRow';
 
 async function loadRecord(formId: string, recordId: string, signal: AbortSignal) {
@@ -106,6 +107,7 @@ export default function RecordPage({ formId, recordId }: { formId: string; recor
                 </div>
               </div>
             )}
+            {def && <PrintButton formId={formId} recordId={recordId} />}
             <section className="card form-card" aria-label={t({ en: 'Details', zh: '详情' })}>
               {def ? (
                 <FormView definition={def} formId={formId} recordId={recordId} value={record.data} onChange={noop} mode="view" />

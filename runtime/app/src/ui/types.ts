@@ -127,6 +127,8 @@ export interface NotificationItem {
   node: string;
   read: boolean;
   createdAt: string;
+  /** kind "message": the text a notify action sent */
+  message?: Label;
 }
 
 export interface UserItem {

@@ -1,6 +1,7 @@
 import { addDays, parseDate, relativeRange } from '../query/relative-date.js';
 import type { AggregateQuery, AggregateRow, Bucket, Filter, RelativeDate } from '../query/query.js';
 import { groupOf, type DashboardDefinition, type Widget, type WidgetGroup } from '../schema/dashboard.js';
+import type { Label } from '../schema/label.js';
 
 /**
  * Pure parts of a dashboard refresh: the aggregate each widget asks for, and
@@ -57,6 +58,22 @@ export interface PivotFigures {
 }
 
 export type WidgetFigures = NumberFigures | SeriesFigures | PivotFigures;
+
+/** One widget of `GET /api/dashboards/:id/data`: its figures, or why it has none (e.g. it reads a field hidden from the viewer). */
+export type WidgetData =
+  /** `labels`: what to show for group keys that are ids or option values (String(key) → label): options, members, departments, linked records */
+  | { id: string; type: Widget['type']; form: string; figures: WidgetFigures; labels: Record<string, Label> }
+  | { id: string; type: Widget['type']; form: string; error: { code: string; message: string } };
+
+/** The reply of `GET /api/dashboards/:id/data`. */
+export interface DashboardData {
+  id: string;
+  /** the date range applied (asked for, or the dashboard's default), null when none */
+  range: DayRange | null;
+  department: string | null;
+  refreshedAt: string;
+  widgets: WidgetData[];
+}
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 

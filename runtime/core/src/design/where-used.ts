@@ -1,7 +1,8 @@
 import type { Label } from '../schema/label.js';
 import type { Logic } from '../schema/logic.js';
 import type { Field, FormDefinition, Rule, SubField } from '../schema/form.js';
-import type { Action, Assignee, Mapping, WorkflowDefinition } from '../schema/workflow.js';
+import { actionForm, type Action, type Assignee, type Mapping, type WorkflowDefinition } from '../schema/workflow.js';
+import { messageFieldKeys } from '../workflow/message.js';
 import { logicRefersTo, parseFieldRef, rewriteRefs, type FieldRef, type LogicLevel } from './logic-refs.js';
 
 /** Where a field is referred to. */
@@ -154,7 +155,7 @@ function mappingUses(m: Mapping, target: FieldRef): boolean {
 }
 
 function actionUses(action: Action, target: FieldRef, formId: string): boolean {
-  const own = action.type !== 'webhook' && action.form === formId && target.table === undefined;
+  const own = actionForm(action) === formId && target.table === undefined;
   switch (action.type) {
     case 'createRecord':
       return (own && Object.hasOwn(action.values, target.key)) || Object.values(action.values).some((m) => mappingUses(m, target));
@@ -164,6 +165,14 @@ function actionUses(action: Action, target: FieldRef, formId: string): boolean {
     }
     case 'webhook':
       return logicRefersTo(action.body, target);
+    case 'notify': {
+      const texts = typeof action.message === 'string' ? [action.message] : Object.values(action.message);
+      return assigneesUse(action.to, target) || (target.table === undefined && texts.some((t) => messageFieldKeys(String(t)).includes(target.key)));
+    }
+    case 'lookupCompany':
+      return logicRefersTo(action.query, target) || (target.table === undefined && Object.hasOwn(action.set, target.key));
+    case 'assignInTurn':
+      return assigneesUse(action.among, target) || (target.table === undefined && action.field === target.key);
   }
 }
 

@@ -77,6 +77,19 @@ describe('evaluateRecord', () => {
     expect(evaluateRecord(compiled, { amount: 600 }, ctx, external(), { mode: 'update', previous: draft }).errors).toEqual([]);
   });
 
+  it('lets the system (an automation, a workflow action) write read-only fields, but not fields locked for it, and still validates', () => {
+    const previous = { ...create(base()).data, state: 'approved' };
+    const trusted = (input: RecordData, locked?: ReadonlySet<string>) =>
+      evaluateRecord(compiled, input, ctx, external(), { mode: 'update', previous, trusted: true, ...(locked ? { locked } : {}) });
+    const r = trusted({ amount: 600, locked: 'moved on' });
+    expect(r.errors).toEqual([]);
+    expect(r.data).toMatchObject({ amount: 600, locked: 'moved on' });
+    expect(create({ ...base(), locked: 'set by the system' }).data.locked).toBe('fixed');
+    expect(evaluateRecord(compiled, { ...base(), locked: 'set by the system' }, ctx, external(), { mode: 'create', trusted: true }).data.locked).toBe('set by the system');
+    expect(fieldsOf(trusted({ amount: 600 }, new Set(['amount'])))).toEqual(['amount:readOnly']);
+    expect(fieldsOf(trusted({ amount: -1 }))).toEqual(['amount:minimum']);
+  });
+
   it('filters options by rule', () => {
     const r = create({ ...base(), category: 'office', level: 'high' });
     expect(r.errors).toEqual([{ field: 'level', code: 'option', message: { en: 'This option is not allowed here', zh: '此选项当前不可选' } }]);

@@ -31,6 +31,11 @@ export interface EvaluateOptions {
    * read-only fields, and are not required of this caller, who cannot fill them
    */
   locked?: ReadonlySet<string>;
+  /**
+   * the system writes (a workflow action, an automation): fields read-only in the form or by a
+   * rule hold for people, not for it; everything else is checked as for anyone
+   */
+  trusted?: boolean;
 }
 
 export interface EvaluateResult {
@@ -117,8 +122,8 @@ function mergeInput(compiled: CompiledForm, input: RecordData, base: RecordData,
 }
 
 /** A field no caller input may change: read-only in the form, or locked for this caller. */
-function isFixed(f: AnyField, locked: ReadonlySet<string> | undefined): boolean {
-  return !!f.readOnly || (locked?.has(f.key) ?? false);
+function isFixed(f: AnyField, locked: ReadonlySet<string> | undefined, trusted = false): boolean {
+  return (!trusted && !!f.readOnly) || (locked?.has(f.key) ?? false);
 }
 
 function allowedOptions(v: unknown): Set<string> {
@@ -245,9 +250,9 @@ function finishValues(fields: readonly AnyField[], values: Record<string, unknow
  * `evaluateRecord`. On update pass the stored data as `previous` so links the
  * patch does not touch still feed their lookups.
  */
-export function planExternal(compiled: CompiledForm, input: RecordData, ctx: EvalContext, previous?: RecordData, locked?: ReadonlySet<string>): ExternalPlan {
+export function planExternal(compiled: CompiledForm, input: RecordData, ctx: EvalContext, previous?: RecordData, locked?: ReadonlySet<string>, trusted = false): ExternalPlan {
   // what the caller may not set plays no part (evaluateRecord puts those fields back too)
-  const settable = isObject(input) ? Object.fromEntries(Object.entries(input).filter(([k]) => { const f = compiled.fields.get(k); return !f || !isFixed(f, locked); })) : {};
+  const settable = isObject(input) ? Object.fromEntries(Object.entries(input).filter(([k]) => { const f = compiled.fields.get(k); return !f || !isFixed(f, locked, trusted); })) : {};
   const { data } = mergeInput(compiled, settable, previous ?? {}, null);
   const links: ExternalPlan['links'] = [];
   const addLink = (path: string, form: string | undefined, found: string[]) => {
@@ -294,7 +299,7 @@ export function evaluateRecord(compiled: CompiledForm, input: RecordData, ctx: E
   // Fields the caller may never set (read-only in the form, or locked by permission) are put back
   // before anything reads them, so a forged value cannot steer defaults, rules or formulas.
   for (const f of fields) {
-    if (!given.has(f.key) || !isFixed(f, opts.locked)) continue;
+    if (!given.has(f.key) || !isFixed(f, opts.locked, opts.trusted)) continue;
     if (!create && !sameValue(input[f.key], previous[f.key])) errors.push({ field: f.key, code: 'readOnly', message: fieldMessage('readOnly') });
     setOrDelete(data, f.key, create ? undefined : previous[f.key]);
     given.delete(f.key);
@@ -328,7 +333,7 @@ export function evaluateRecord(compiled: CompiledForm, input: RecordData, ctx: E
     const r = compiled.rules.get(f.key);
     const visible = r?.visible === undefined || test(r.visible);
     const locked = opts.locked?.has(f.key) ?? false;
-    const readOnly = !!f.readOnly || locked || test(r?.readOnly);
+    const readOnly = (!opts.trusted && (!!f.readOnly || test(r?.readOnly))) || locked;
     if (readOnly && given.has(f.key) && !filled.has(f.key)) {
       if (create) setOrDelete(data, f.key, clone(defaults.get(f.key)));
       else if (!sameValue(input[f.key], previous[f.key])) {

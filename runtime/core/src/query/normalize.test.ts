@@ -211,6 +211,11 @@ describe('normalizeFilter: relative dates', () => {
     expect(nf({ field: 'due', op: 'lte', value: rel })).toEqual({ kind: 'cmp', path: due, op: 'lt', value: '2026-12-01' });
   });
 
+  it('takes any number of days: "older than 45 days" is before the last 45 days', () => {
+    expect(nf({ field: 'due', op: 'lt', value: { relative: 'last45Days' } })).toEqual({ kind: 'cmp', path: due, op: 'lt', value: '2026-10-14' });
+    expect(nf({ field: 'due', op: 'eq', value: { relative: 'next3Days' } })).toMatchObject({ items: [{ op: 'gte' }, { op: 'lt' }] });
+  });
+
   it('uses instants of local midnight on datetime fields', () => {
     // 18:00Z on Nov 27 is Nov 28 in Shanghai
     expect(nf({ field: 'createdAt', op: 'eq', value: { relative: 'today' } }, sh)).toEqual({
@@ -228,6 +233,7 @@ describe('normalizeFilter: relative dates', () => {
   it('rejects relative dates elsewhere', () => {
     rejects(() => nf({ field: 'amount', op: 'eq', value: { relative: 'today' } }), /only to date fields/);
     rejects(() => nf({ field: 'due', op: 'eq', value: { relative: 'someday' } }), /Unknown relative date/);
+    rejects(() => nf({ field: 'due', op: 'eq', value: { relative: 'last0Days' } }), /lastNDays \/ nextNDays/);
     rejects(() => nf({ field: 'due', op: 'in', value: [{ relative: 'today' }] }), /plain/);
   });
 });

@@ -5,9 +5,9 @@ import { decodeCursor } from './cursor.js';
 import type { FieldPath, NormAggregateQuery, NormFilter, NormGroup, NormListQuery, NormMetric, NormSort, Scalar } from './normalized.js';
 import {
   BUCKETS, DEFAULT_PAGE, FILTER_OPS, MAX_PAGE, METRIC_OPS, RELATIVE_DATES, SYSTEM_FIELDS,
-  type Bucket, type FilterOp, type MetricOp, type RelativeDate, type SystemField,
+  type Bucket, type FilterOp, type MetricOp, type SystemField,
 } from './query.js';
-import { localMidnight, parseDate, parseDateTime, relativeRange } from './relative-date.js';
+import { isRelativeDate, localMidnight, parseDate, parseDateTime, relativeRange } from './relative-date.js';
 
 /** When a query runs: relative dates and bare dates on datetime fields are read at `now` in `timeZone` (UTC when unset). */
 export interface QueryContext {
@@ -226,10 +226,10 @@ class ConditionBuilder {
   relative(op: CmpOp, rel: unknown): NormFilter {
     const { storage } = this.path;
     if (storage !== 'date' && storage !== 'datetime') throw this.fail(`Relative dates apply only to date fields, not "${this.name}"`);
-    if (typeof rel !== 'string' || !(RELATIVE_DATES as readonly string[]).includes(rel)) {
-      throw this.fail(`Unknown relative date "${show(rel)}": use one of ${RELATIVE_DATES.join(', ')}`);
+    if (!isRelativeDate(rel)) {
+      throw this.fail(`Unknown relative date "${show(rel)}": use one of ${RELATIVE_DATES.join(', ')}, or lastNDays / nextNDays (N from 1 to 3660)`);
     }
-    const r = relativeRange(rel as RelativeDate, this.ctx.now, this.ctx.timeZone);
+    const r = relativeRange(rel, this.ctx.now, this.ctx.timeZone);
     const [lo, hi] = storage === 'date' ? [r.startDate, r.endDate] : [r.startInstant, r.endInstant];
     const at = (o: CmpOp, value: string): NormFilter => ({ kind: 'cmp', path: this.path, op: o, value });
     switch (op) {

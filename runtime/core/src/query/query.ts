@@ -17,7 +17,7 @@ export type SystemField = (typeof SYSTEM_FIELDS)[number];
 
 const FILTER_DESCRIPTION =
   'Filter tree: {"and": [f, …]}, {"or": [f, …]}, {"not": f} or {"field", "op", "value"}; ops: ' +
-  `${FILTER_OPS.join(', ')}; a date value may be {"relative": "thisMonth"}. At most 8 levels and 200 conditions.`;
+  `${FILTER_OPS.join(', ')}; a date value may be {"relative": "thisMonth"} or {"relative": "last45Days"}. At most 8 levels and 200 conditions.`;
 
 export const FilterConditionSchema = Type.Object(
   {

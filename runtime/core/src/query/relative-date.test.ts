@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TrellisError } from '../errors.js';
-import { addDays, localDate, localMidnight, parseDate, relativeRange, zoneOffsetMs } from './relative-date.js';
+import { addDays, isRelativeDate, localDate, localMidnight, parseDate, relativeRange, zoneOffsetMs } from './relative-date.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -82,6 +82,12 @@ describe('relativeRange', () => {
     expect(relativeRange('last7Days', mar)).toMatchObject({ startDate: '2024-02-24', endDate: '2024-03-02' });
     expect(relativeRange('last30Days', mar).startDate).toBe('2024-02-01');
     expect(relativeRange('last90Days', mar).startDate).toBe('2023-12-03');
+    // any N: the N days ending with today, or starting today
+    expect(relativeRange('last45Days', mar)).toMatchObject({ startDate: '2024-01-17', endDate: '2024-03-02' });
+    expect(relativeRange('last1Days', mar)).toEqual(relativeRange('today', mar));
+    expect(relativeRange('next14Days', mar)).toMatchObject({ startDate: '2024-03-01', endDate: '2024-03-15' });
+    expect(isRelativeDate('last3660Days')).toBe(true);
+    for (const bad of ['last0Days', 'last3661Days', 'last07Days', 'last-1Days', 'lastDays', 'past5Days', 5]) expect(isRelativeDate(bad)).toBe(false);
   });
 
   it('uses local midnight in Asia/Shanghai', () => {

@@ -1,5 +1,5 @@
 import { TrellisError } from '../errors.js';
-import type { RelativeDate } from './query.js';
+import { RELATIVE_DATES, type RelativeDate } from './query.js';
 
 /** The calendar date and wall-clock time of an instant in a zone. */
 export interface ZonedParts {
@@ -182,7 +182,26 @@ function range(startDate: string, endDate: string, timeZone?: string): DateRange
  * The end is exclusive; weeks start on Monday; `lastNDays` is the N days
  * ending with today.
  */
-export function relativeRange(rel: RelativeDate, now: Date, timeZone?: string): DateRange {
+export function relativeRange(rel: RelativeDate | NDays, now: Date, timeZone?: string): DateRange {
+  const n = N_DAYS.exec(rel);
+  if (n) {
+    const today = localDate(now, timeZone);
+    const days = Number(n[2]);
+    return n[1] === 'last' ? range(addDays(today, 1 - days), addDays(today, 1), timeZone) : range(today, addDays(today, days), timeZone);
+  }
+  return namedRange(rel as RelativeDate, now, timeZone);
+}
+
+/** `lastNDays`: the N days ending with today; `nextNDays`: the N days starting today (N from 1 to 3660). */
+export type NDays = `last${number}Days` | `next${number}Days`;
+const N_DAYS = /^(last|next)([1-9][0-9]{0,2}|[1-2][0-9]{3}|3[0-5][0-9]{2}|36[0-5][0-9]|3660)Days$/;
+
+/** Whether a filter may use this as `{"relative": …}`: a named span, or last/next N days. */
+export function isRelativeDate(rel: unknown): rel is RelativeDate | NDays {
+  return typeof rel === 'string' && ((RELATIVE_DATES as readonly string[]).includes(rel) || N_DAYS.test(rel));
+}
+
+function namedRange(rel: RelativeDate, now: Date, timeZone?: string): DateRange {
   const today = localDate(now, timeZone);
   const [y, m] = parseDate(today) ?? [1970, 1, 1];
   const weekday = new Date(civilMs(y, m, Number(today.slice(8)))).getUTCDay(); // 0 = Sunday

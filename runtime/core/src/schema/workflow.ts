@@ -44,6 +44,12 @@ export const MappingSchema = Type.Union([
 ]);
 export type Mapping = Static<typeof MappingSchema>;
 
+/** What a company-registry lookup can write into the record (see the registry connector in the README). */
+export const COMPANY_FACTS = [
+  'found', 'name', 'creditCode', 'legalRepresentative', 'registeredCapital', 'foundedOn', 'status', 'address', 'businessScope', 'riskLevel', 'risks',
+] as const;
+export type CompanyFact = (typeof COMPANY_FACTS)[number];
+
 export const ActionSchema = Type.Union([
   Type.Object(
     { type: Type.Literal('createRecord'), form: Id, values: Type.Record(FieldKey, MappingSchema, { maxProperties: 200 }) },
@@ -72,8 +78,43 @@ export const ActionSchema = Type.Union([
     },
     { additionalProperties: false },
   ),
+  Type.Object(
+    {
+      type: Type.Literal('notify'),
+      /** who is told: the people these assignees stand for when the action runs */
+      to: Type.Array(AssigneeSchema, { minItems: 1, maxItems: 20 }),
+      /** the message; `{field}` is replaced by the record's value of that field */
+      message: LabelSchema,
+    },
+    { additionalProperties: false, description: 'an in-app notification (a reminder, a heads-up) to people' },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('lookupCompany'),
+      /** json-logic over the record giving the company name or unified social credit code to look up */
+      query: LogicSchema,
+      /** field of this record → the company fact written into it */
+      set: Type.Record(FieldKey, Type.Union(COMPANY_FACTS.map((f) => Type.Literal(f))), { minProperties: 1, maxProperties: 30 }),
+    },
+    { additionalProperties: false, description: 'fills the record with company facts and risk flags from the configured business registry' },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('assignInTurn'),
+      /** the member field of this record that gets the next person (left alone when it already names someone) */
+      field: FieldKey,
+      /** the people who take turns */
+      among: Type.Array(AssigneeSchema, { minItems: 1, maxItems: 20 }),
+    },
+    { additionalProperties: false, description: 'gives the record to the next of a group of people in turn (round-robin)' },
+  ),
 ]);
 export type Action = Static<typeof ActionSchema>;
+
+/** The form whose records an action creates or updates; null for actions that write no other form. */
+export function actionForm(action: Action): string | null {
+  return action.type === 'createRecord' || action.type === 'updateRecords' ? action.form : null;
+}
 
 const NodeBase = { id: NodeId, name: Type.Optional(LabelSchema) };
 

@@ -412,6 +412,11 @@ describe('checkWorkflow', () => {
       expect(bad[0]!.message).toMatch(/^Node "order": the filter is not a filter tree \(at op\)/);
       expect(check(update({ and: [{ field: 'title', op: 'eq' }, { fild: 'x' }] }))[0]!.message).toMatch(/\(at and\[1\]\)/);
       expect(found(update({ field: 'title', op: 'eq' }, { nope: 1 }))).toEqual(['nodes.order:actionField']);
+      // values may read the record being updated as `target` (a counter moves on from its own value)
+      const filter = { field: 'title', op: 'eq', value: 'x' };
+      expect(check(update(filter, { total: { '+': [{ var: 'target.total' }, 1] }, title: { cat: [{ var: 'target' }, 'x'] } }))).toEqual([]);
+      // a create has no target
+      expect(check(withAction({ type: 'createRecord', form: 'orders', values: { total: { var: 'target.total' } } })).map((p) => p.code)).toEqual(['logic']);
     });
 
     it('checks webhook bodies with the json-logic guard', () => {
@@ -420,6 +425,45 @@ describe('checkWorkflow', () => {
       expect(messages).toHaveLength(1);
       expect(messages[0]).toMatch(/^Node "order": webhook body: unknown variable "password"/);
       expect(found(withAction({ type: 'webhook', url: 'ftp://example.com/x' }))[0]).toMatch(/:schema$/);
+    });
+
+    it('checks who a notification goes to and the fields its message names', () => {
+      const notify = (a: Partial<Extract<Action, { type: 'notify' }>>): Action => ({ type: 'notify', to: [{ type: 'field', field: 'watchers' }], message: { en: 'Chase {title} for {amount}', zh: '催办 {title}' }, ...a });
+      expect(check(withAction(notify({})))).toEqual([]);
+      expect(check(withAction(notify({ to: [{ type: 'role', role: 'warehouse' }, { type: 'leader', levels: 2 }, { type: 'submitter' }] })))).toEqual([]);
+      const bad = check(withAction(notify({ to: [{ type: 'role', role: 'ghosts' }, { type: 'field', field: 'title' }], message: 'Late: {nope}' })));
+      expect(bad.map((p) => p.message)).toEqual([
+        'Node "order": role "ghosts" does not exist',
+        'Node "order": "title" is not a member field of the form',
+        'Node "order": the message names {nope}, which the form does not have',
+      ]);
+      expect(found(withAction(notify({ to: [] })))[0]).toMatch(/:schema$/);
+    });
+
+    it('checks a company-registry lookup: its query, and that it writes fields of the form that are not computed', () => {
+      const lookup = (set: Record<string, string>, query: unknown = { var: 'title' }): Action => ({ type: 'lookupCompany', query, set } as Action);
+      expect(check(withAction(lookup({ reason: 'legalRepresentative', urgent: 'found', urgentNote: 'risks' })))).toEqual([]);
+      expect(check(withAction(lookup({ nope: 'name', total: 'registeredCapital' }, { var: 'password' }))).map((p) => p.message)).toEqual([
+        'Node "order": company to look up: unknown variable "password" (at var)',
+        'Node "order": the lookup writes "nope", which the form does not have',
+        'Node "order": the lookup cannot write "total": a formula field is computed',
+      ]);
+      expect(check(withAction(lookup({ reason: 'found', needBy: 'foundedOn', amount: 'registeredCapital', level: 'riskLevel' }))).map((p) => p.message)).toEqual([
+        'Node "order": the company\'s found goes into a checkbox field; "reason" is a textarea field',
+      ]);
+      expect(found(withAction(lookup({ reason: 'shoeSize' })))[0]).toMatch(/:schema$/);
+      expect(found(withAction(lookup({})))[0]).toMatch(/:schema$/);
+    });
+
+    it('checks turns: a single member field of the form, and people who exist', () => {
+      const turn = (field: string, among: Assignee[] = [{ type: 'role', role: 'finance' }]): Action => ({ type: 'assignInTurn', field, among });
+      const withOwner: typeof form = { ...form, fields: [...form.fields, { key: 'owner', type: 'member', label: 'Owner' }] };
+      expect(checkWorkflow(withAction(turn('owner')), withOwner, refs)).toEqual([]);
+      expect(check(withAction(turn('owner'))).map((p) => p.message)).toEqual(['Node "order": "owner" is not a member field of the form']);
+      expect(check(withAction(turn('title'))).map((p) => p.message)).toEqual(['Node "order": "title" is not a member field of the form']);
+      expect(check(withAction(turn('watchers'))).map((p) => p.message)).toEqual(['Node "order": "watchers" takes several people: turns give a record to one']);
+      expect(checkWorkflow(withAction(turn('owner', [{ type: 'users', users: ['ann', 'zed'] }])), withOwner, refs).map((p) => p.message)).toEqual(['Node "order": user "zed" does not exist']);
+      expect(found(withAction(turn('owner', [])))[0]).toMatch(/:schema$/);
     });
 
     it('resolves target forms through refs, so another published form works', () => {

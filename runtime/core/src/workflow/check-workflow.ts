@@ -6,9 +6,10 @@ import { FilterSchema } from '../query/query.js';
 import type { FormDefinition } from '../schema/form.js';
 import {
   WorkflowDefinitionSchema,
-  type Action, type Assignee, type WorkflowDefinition, type WorkflowEdge, type WorkflowNode,
+  type Action, type Assignee, type CompanyFact, type WorkflowDefinition, type WorkflowEdge, type WorkflowNode,
 } from '../schema/workflow.js';
 import { parseCron } from './cron.js';
+import { messageFieldKeys } from './message.js';
 
 /** What a workflow names outside itself; the server answers from the store. */
 export interface WorkflowRefs {
@@ -32,6 +33,13 @@ function filterProblems(filter: unknown): string[] {
 
 const MEMBER_TYPES = new Set(['member']);
 const DATE_TYPES = new Set(['date', 'datetime']);
+const TEXT_TYPES = ['text', 'textarea'];
+/** the field types each company fact fits (the rest are text) */
+const FACT_FIELD_TYPES: Partial<Record<CompanyFact, string[]>> = {
+  found: ['checkbox'], registeredCapital: ['number', 'money'], foundedOn: ['date', 'text'], riskLevel: ['select', 'text'],
+};
+/** computed by the engine: an action cannot write them */
+const COMPUTED_TYPES = new Set(['formula', 'lookup', 'serial']);
 
 /** Outgoing and incoming edges of every node. */
 export function adjacency(def: WorkflowDefinition): { out: Map<string, WorkflowEdge[]>; in: Map<string, WorkflowEdge[]> } {
@@ -187,9 +195,13 @@ function checkAssignee(
   n: WorkflowNode, a: Assignee, fields: Map<string, FormDefinition['fields'][number]>, refs: WorkflowRefs,
   at: (node: WorkflowNode, code: string, message: string) => void,
 ): void {
-  if (a.type === 'role' && !refs.roleExists(a.role)) at(n, 'assignee', `role "${a.role}" does not exist`);
-  if (a.type === 'users') for (const u of a.users) if (!refs.userExists(u)) at(n, 'assignee', `user "${u}" does not exist`);
-  if (a.type === 'field' && !MEMBER_TYPES.has(fields.get(a.field)?.type ?? '')) at(n, 'assignee', `"${a.field}" is not a member field of the form`);
+  checkAssigneeRef(a, fields, refs, (m) => at(n, 'assignee', m));
+}
+
+function checkAssigneeRef(a: Assignee, fields: ReadonlyMap<string, FormDefinition['fields'][number]>, refs: WorkflowRefs, report: (message: string) => void): void {
+  if (a.type === 'role' && !refs.roleExists(a.role)) report(`role "${a.role}" does not exist`);
+  if (a.type === 'users') for (const u of a.users) if (!refs.userExists(u)) report(`user "${u}" does not exist`);
+  if (a.type === 'field' && !MEMBER_TYPES.has(fields.get(a.field)?.type ?? '')) report(`"${a.field}" is not a member field of the form`);
 }
 
 function checkAction(
@@ -201,6 +213,30 @@ function checkAction(
   };
   if (action.type === 'webhook') {
     if (action.body !== undefined) logic('webhook body', action.body);
+    return;
+  }
+  if (action.type === 'notify') {
+    for (const a of action.to) checkAssigneeRef(a, source, refs, (m) => report('assignee', m));
+    for (const text of typeof action.message === 'string' ? [action.message] : Object.values(action.message)) {
+      for (const key of messageFieldKeys(String(text))) if (!source.has(key)) report('message', `the message names {${key}}, which the form does not have`);
+    }
+    return;
+  }
+  if (action.type === 'assignInTurn') {
+    if (!MEMBER_TYPES.has(source.get(action.field)?.type ?? '')) report('actionField', `"${action.field}" is not a member field of the form`);
+    else if ((source.get(action.field) as { multiple?: boolean }).multiple) report('actionField', `"${action.field}" takes several people: turns give a record to one`);
+    for (const a of action.among) checkAssigneeRef(a, source, refs, (m) => report('assignee', m));
+    return;
+  }
+  if (action.type === 'lookupCompany') {
+    logic('company to look up', action.query);
+    for (const [key, fact] of Object.entries(action.set)) {
+      const f = source.get(key);
+      const fits = FACT_FIELD_TYPES[fact] ?? TEXT_TYPES;
+      if (!f) report('actionField', `the lookup writes "${key}", which the form does not have`);
+      else if (COMPUTED_TYPES.has(f.type)) report('actionField', `the lookup cannot write "${key}": a ${f.type} field is computed`);
+      else if (!fits.includes(f.type)) report('actionField', `the company's ${fact} goes into a ${fits.join(' or ')} field; "${key}" is a ${f.type} field`);
+    }
     return;
   }
   if (action.type === 'updateRecords') for (const p of filterProblems(action.filter)) report('filter', p);
@@ -228,7 +264,8 @@ function checkAction(
         logic(`row value "${key}.${k}"`, l, rowVar);
       }
     } else {
-      logic(`value "${key}"`, mapping);
+      // an update's values also see the record being updated as `target`
+      logic(`value "${key}"`, mapping, (name) => known(name) || (action.type === 'updateRecords' && name === 'target'));
     }
   }
   void where;

@@ -1,6 +1,6 @@
 import {
   checkDashboard, previousRange, resolveRange, shapeFigures, TrellisError, widgetBase, widgetQuery,
-  groupOf, type DashboardDefinition, type DayRange, type Filter, type FormDefinition, type Label, type Widget, type WidgetFigures,
+  groupOf, type DashboardData, type DashboardDefinition, type DayRange, type Filter, type FormDefinition, type Label, type Widget, type WidgetData, type WidgetFigures,
 } from '@trellis/core';
 import { notFound } from '../../http/errors.js';
 import type { DashboardEntity, Store } from '../../store/port.js';
@@ -10,19 +10,7 @@ import type { FormCatalog } from '../form-catalog.js';
 import { newId } from '../ids.js';
 import type { RecordService } from '../record-service.js';
 
-export type WidgetData =
-  /** `labels`: what to show for group keys that are ids or option values (String(key) → label): options, members, departments, linked records */
-  | { id: string; type: Widget['type']; form: string; figures: WidgetFigures; labels: Record<string, Label> }
-  | { id: string; type: Widget['type']; form: string; error: { code: string; message: string } };
-
-export interface DashboardData {
-  id: string;
-  /** the date range applied (asked for, or the dashboard's default), null when none */
-  range: DayRange | null;
-  department: string | null;
-  refreshedAt: string;
-  widgets: WidgetData[];
-}
+export type { DashboardData, WidgetData };
 
 /** Department filters name creators; a filter list holds at most this many. */
 const MAX_DEPARTMENT_MEMBERS = 500;

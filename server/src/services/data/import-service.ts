@@ -9,7 +9,7 @@ import { eachXlsxRow } from './xlsx.js';
 export type FileFormat = 'csv' | 'xlsx';
 
 export interface ImportOptions {
-  /** column header → field key; columns not named are matched by label or key */
+  /** column header → field key ("" skips the column); columns not named are matched by label or key */
   mapping?: Record<string, string>;
   /** link field key → key field of the linked form: link cells hold that field's values (`;` between several) instead of record ids */
   linkKeys?: Record<string, string>;
@@ -143,6 +143,7 @@ export function columnPlan(compiled: CompiledForm, header: string[], mapping: Re
   if (mapping) {
     for (const [column, key] of Object.entries(mapping)) {
       if (!header.includes(column)) throw new TrellisError('BAD_REQUEST', `The mapping names column "${column}", which the file does not have`, { column });
+      if (key === '') continue; // "" skips a column the automatic mapping would take
       const f = compiled.fields.get(key);
       if (!f || hidden.has(key)) throw new TrellisError('BAD_REQUEST', `The mapping names field "${key}", which the form does not have`, { field: key });
       if (fieldType(f.type).computed) throw new TrellisError('BAD_REQUEST', `Field "${key}" is computed and cannot be imported`, { field: key });

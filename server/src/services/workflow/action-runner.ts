@@ -1,12 +1,15 @@
 import { createHash, createHmac } from 'node:crypto';
 import {
-  applyLogic, normalizeFilter, ruleScope, TrellisError,
+  applyLogic, fillMessage, normalizeFilter, ruleScope, TrellisError,
   type Action, type Filter, type Mapping, type RecordData,
 } from '@trellis/core';
+import { bestMatch, factValue, RegistryError, type CompanyRegistry, type ProviderCompany } from '../../connectors/company-registry.js';
 import { PermanentJobError } from '../../jobs/port.js';
-import type { Store } from '../../store/port.js';
+import type { NotificationEntity, Store } from '../../store/port.js';
+import type { Directory } from '../access/directory.js';
 import type { FormCatalog } from '../form-catalog.js';
 import type { RecordService } from '../record-service.js';
+import { resolveAssignee } from './assignees.js';
 
 /** The record an action reads: the one the workflow or automation runs over. */
 export interface ActionSource {
@@ -14,20 +17,36 @@ export interface ActionSource {
   recordId: string;
 }
 
+export interface ActionRunnerOptions {
+  webhookTimeoutMs?: number;
+  fetcher?: typeof fetch;
+  /** the business registry `lookupCompany` asks; null: such actions fail, saying why */
+  registry?: CompanyRegistry | null;
+}
+
 /**
  * Carries out workflow and automation actions. Each takes an idempotency key:
  * a created record's id is derived from it (a second run finds it), updates
- * set values (running twice changes nothing more), and a webhook carries it
- * as `X-Trellis-Delivery` for the receiver to drop repeats.
+ * and company lookups set values (running twice changes nothing more), a
+ * notification's id is derived from it and the person, and a webhook carries
+ * it as `X-Trellis-Delivery` for the receiver to drop repeats.
  */
 export class ActionRunner {
+  private readonly webhookTimeoutMs: number;
+  private readonly fetcher: typeof fetch;
+  private readonly registry: CompanyRegistry | null;
+
   constructor(
     private readonly store: Store,
     private readonly catalog: FormCatalog,
     private readonly records: RecordService,
-    private readonly webhookTimeoutMs = 10_000,
-    private readonly fetcher: typeof fetch = fetch,
-  ) {}
+    private readonly directory: () => Promise<Directory>,
+    options: ActionRunnerOptions = {},
+  ) {
+    this.webhookTimeoutMs = options.webhookTimeoutMs ?? 10_000;
+    this.fetcher = options.fetcher ?? fetch;
+    this.registry = options.registry ?? null;
+  }
 
   async run(action: Action, key: string, source: ActionSource): Promise<void> {
     const record = await this.store.records.get(source.formId, source.recordId);
@@ -83,6 +102,65 @@ export class ActionRunner {
           throw new Error(`Webhook ${action.url} did not answer: ${e instanceof Error ? e.message : String(e)}`);
         }
         if (!res.ok) throw new Error(`Webhook ${action.url} answered ${res.status}`);
+        return;
+      }
+      case 'notify': {
+        const dir = await this.directory();
+        const users = new Set(action.to.flatMap((a) => resolveAssignee(dir, a, record.createdBy ?? '', record.data)));
+        const message = fillMessage(action.message, record.data);
+        const at = new Date().toISOString();
+        for (const userId of users) {
+          const n: NotificationEntity = {
+            id: `m${createHash('sha256').update(`${key}\n${userId}`).digest('hex').slice(0, 23)}`,
+            userId, kind: 'message', formId: record.formId, recordId: record.id, instanceId: '', taskId: null, node: '', read: false, createdAt: at, message,
+          };
+          try {
+            await this.store.entities.insert('notification', n);
+          } catch (e) {
+            if (!(e instanceof TrellisError && e.code === 'CONFLICT')) throw e; // sent by a try before a crash
+          }
+        }
+        return;
+      }
+      case 'assignInTurn': {
+        const current = record.data[action.field];
+        if (typeof current === 'string' && current) return; // given already (by hand, or by this action before a retry)
+        const dir = await this.directory();
+        const people = [...new Set(action.among.flatMap((a) => resolveAssignee(dir, a, record.createdBy ?? '', record.data)))].sort();
+        if (people.length === 0) throw new PermanentJobError(`Nobody to give record "${record.id}" to: the people taking turns are all gone or disabled`);
+        // one rotation per form, field and group of people: it goes on across records, automations and restarts
+        const group = createHash('sha256').update(people.join('\n')).digest('hex').slice(0, 16);
+        const n = await this.store.counters.next(`turn:${source.formId}:${action.field}:${group}`);
+        try {
+          await this.records.update(source.formId, record.id, { [action.field]: people[(n - 1) % people.length]! }, record.version, { kind: 'system', onBehalfOf });
+        } catch (e) {
+          if (e instanceof TrellisError && e.code === 'VALIDATION_FAILED') throw new PermanentJobError(`Giving record "${record.id}" to the next person failed: ${e.message}`);
+          throw e; // a concurrent edit (409): the retry reads the record again
+        }
+        return;
+      }
+      case 'lookupCompany': {
+        if (!this.registry) throw new PermanentJobError('Company lookups are off: the server has no business registry (set TRELLIS_REGISTRY_URL)');
+        const q = applyLogic(action.query, scope);
+        const query = typeof q === 'string' || typeof q === 'number' ? String(q).trim() : '';
+        let match: ProviderCompany | null = null;
+        if (query) {
+          try {
+            match = bestMatch(query, await this.registry.search(query));
+          } catch (e) {
+            // the provider is down or answered badly: tried again later, then the instance shows the error
+            if (e instanceof RegistryError) throw new Error(e.message);
+            throw e;
+          }
+        }
+        const patch: RecordData = {};
+        for (const [field, fact] of Object.entries(action.set)) patch[field] = factValue(fact, match);
+        try {
+          await this.records.update(source.formId, record.id, patch, record.version, { kind: 'system', onBehalfOf });
+        } catch (e) {
+          if (e instanceof TrellisError && e.code === 'VALIDATION_FAILED') throw new PermanentJobError(`Writing the company facts into record "${record.id}" failed: ${e.message}`);
+          throw e; // a concurrent edit (409): the retry reads the record again
+        }
         return;
       }
     }

@@ -1,14 +1,14 @@
 import {
   newInstance, step, TrellisError,
-  type Assignee, type Automation, type Effect, type RecordData, type WorkflowDefinition, type WorkflowEvent,
+  type Automation, type Effect, type WorkflowDefinition, type WorkflowEvent,
 } from '@trellis/core';
 import { isPermanent, type Job, type JobQueue } from '../../jobs/port.js';
 import type { InstanceEntity, Store, TaskEntity, WorkflowVersionEntity } from '../../store/port.js';
 import type { AccessService } from '../access/access-service.js';
-import type { Directory } from '../access/directory.js';
 import type { FormCatalog, PublishedForm } from '../form-catalog.js';
 import type { RecordService } from '../record-service.js';
 import type { ActionRunner } from './action-runner.js';
+import { resolveAssignee } from './assignees.js';
 
 export const WORKFLOW_QUEUE = 'workflow';
 // Safety nets: a job added before each write, run this long after it, finishes what a crash cut short.
@@ -312,23 +312,3 @@ async function insertOnce<K extends 'task' | 'notification' | 'flowLog'>(store: 
     throw e;
   }
 }
-
-/** The active users an assignee stands for. */
-export function resolveAssignee(dir: Directory, a: Assignee, submitter: string, record: RecordData): string[] {
-  switch (a.type) {
-    case 'users':
-      return a.users.filter((u) => dir.isActive(u));
-    case 'role':
-      return dir.usersWithRole(a.role);
-    case 'leader':
-      return dir.leadersOf(submitter, a.levels ?? 1);
-    case 'submitter':
-      return dir.isActive(submitter) ? [submitter] : [];
-    case 'field': {
-      const v = record[a.field];
-      const ids = Array.isArray(v) ? v : [v];
-      return ids.filter((x): x is string => typeof x === 'string' && dir.isActive(x));
-    }
-  }
-}
-

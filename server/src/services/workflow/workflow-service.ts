@@ -1,4 +1,4 @@
-import { checkWorkflow, checkWorkflowShape, TrellisError, type FormDefinition, type WorkflowDefinition } from '@trellis/core';
+import { actionForm, checkWorkflow, checkWorkflowShape, TrellisError, type FormDefinition, type WorkflowDefinition } from '@trellis/core';
 import type { Store, WorkflowEntity, WorkflowVersionEntity } from '../../store/port.js';
 import type { UserActor } from '../access/actor.js';
 import type { AuditService } from '../audit-service.js';
@@ -58,9 +58,10 @@ export class WorkflowService {
     const form = await this.catalog.published(formId);
     const targets = new Map<string, FormDefinition | null>();
     for (const action of actionsOf(current.draft)) {
-      if (action.type === 'webhook' || targets.has(action.form)) continue;
-      const target = await this.catalog.published(action.form).catch(() => null);
-      targets.set(action.form, target?.version.definition ?? null);
+      const formId = actionForm(action);
+      if (formId === null || targets.has(formId)) continue;
+      const target = await this.catalog.published(formId).catch(() => null);
+      targets.set(formId, target?.version.definition ?? null);
     }
     const [roles, users] = await Promise.all([this.store.entities.list('role'), this.store.entities.list('user')]);
     const roleIds = new Set(roles.map((r) => r.id));

@@ -1,6 +1,6 @@
 // "Export": the list as it is filtered and sorted, as CSV or Excel, through GET /api/forms/:formId/export.
 import { useState } from 'react';
-import type { FormDefinition } from '@trellis/core';
+import type { Filter, FormDefinition } from '@trellis/core';
 import { ApiError, getToken } from '../../lib/api';
 import { useLang, useT } from '../../lib/i18n';
 import { errorText } from '../../ui/common';
@@ -29,7 +29,8 @@ async function download(url: string, fallbackName: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(href), 60_000);
 }
 
-export function ExportButton({ formId, def, state }: { formId: string; def: FormDefinition; state: ListState }) {
+/** `scope`: a filter the list is limited to (a dashboard drill-down), AND-ed into the export's */
+export function ExportButton({ formId, def, state, scope }: { formId: string; def: FormDefinition; state: ListState; scope?: Filter | undefined }) {
   const t = useT();
   const lang = useLang();
   const [open, setOpen] = useState(false);
@@ -41,6 +42,7 @@ export function ExportButton({ formId, def, state }: { formId: string; def: Form
     setError(null);
     try {
       const query = buildQuery(def, state, null);
+      if (scope) query.filter = query.filter ? { and: [scope, query.filter] } : scope;
       const params = new URLSearchParams({ format, header: lang });
       if (query.filter) params.set('filter', JSON.stringify(query.filter));
       if (query.sort) params.set('sort', JSON.stringify(query.sort));

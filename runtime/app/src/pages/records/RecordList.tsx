@@ -1,7 +1,7 @@
 // The list itself: search box, filter and sort panels, and pages of records loaded as the
 // end of the list scrolls into view (a "Load more" button does the same without IntersectionObserver).
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { FormDefinition } from '@trellis/core';
+import type { Filter, FormDefinition } from '@trellis/core';
 import { post } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 import { ErrorBox, Loading } from '../../ui/common';
@@ -27,7 +27,8 @@ interface Loaded {
 
 const EMPTY: Loaded = { items: [], next: null, total: null, status: 'loading', error: null };
 
-export function RecordList({ formId, def, permissions }: { formId: string; def: FormDefinition; permissions?: FormPermissions }) {
+// `scope`: a filter AND-ed into every page (a dashboard drill-down); keep it referentially stable
+export function RecordList({ formId, def, permissions, scope }: { formId: string; def: FormDefinition; permissions?: FormPermissions; scope?: Filter | undefined }) {
   const t = useT();
   const people = usePeople();
   const [state, setState] = useState<ListState>({ search: '', filter: null, sort: DEFAULT_SORT });
@@ -63,6 +64,7 @@ export function RecordList({ formId, def, permissions }: { formId: string; def: 
       setList((l) => (cursor === null ? EMPTY : { ...l, status: 'loading', error: null }));
       try {
         const query = buildQuery(def, state, cursor);
+        if (scope) query.filter = query.filter ? { and: [scope, query.filter] } : scope;
         if (cursor === null) query.count = true;
         const r = await post<ListReply & { total?: number }>(`/api/forms/${formId}/records/query`, query);
         if (mine !== generation.current) return;
@@ -77,7 +79,7 @@ export function RecordList({ formId, def, permissions }: { formId: string; def: 
         if (mine === generation.current) setList((l) => ({ ...l, status: 'error', error }));
       }
     },
-    [formId, def, state],
+    [formId, def, state, scope],
   );
 
   useEffect(() => {
@@ -128,7 +130,7 @@ export function RecordList({ formId, def, permissions }: { formId: string; def: 
           </button>
         )}
       </div>
-      {canExport && <ExportButton formId={formId} def={def} state={state} />}
+      {canExport && <ExportButton formId={formId} def={def} state={state} scope={scope} />}
       {outcome && <BulkSummary outcome={outcome} onClose={() => setOutcome(null)} />}
       {selecting && (
         <BulkBar
