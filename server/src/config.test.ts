@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from './config.js';
 
@@ -16,6 +17,11 @@ describe('readConfig', () => {
   it('refuses a PDF font file that does not exist, at start rather than at the first PDF', () => {
     expect(() => readConfig({ TRELLIS_PDF_FONT: '/no/such/font.ttf' })).toThrow('TRELLIS_PDF_FONT names no file: "/no/such/font.ttf"');
     expect(readConfig({ TRELLIS_PDF_FONT: new URL(import.meta.url).pathname }).pdfFont).toBe(new URL(import.meta.url).pathname);
+  });
+
+  it('reads extra pack folders separated like PATH, as absolute paths', () => {
+    expect(readConfig({}).packDirs).toEqual([]);
+    expect(readConfig({ TRELLIS_PACKS_DIR: ['/srv/packs', 'more-packs', ''].join(path.delimiter) }).packDirs).toEqual(['/srv/packs', path.resolve('more-packs')]);
   });
 
   it('names the variable and the bad value of a malformed number', () => {

@@ -41,6 +41,8 @@ export interface Config {
   registryToken: string | null;
   /** the TTF or OTF font PDFs are set in (TRELLIS_PDF_FONT); null: the bundled Noto Sans SC */
   pdfFont: string | null;
+  /** folders of template packs besides the bundled `templates/` (TRELLIS_PACKS_DIR, separated like PATH) */
+  packDirs: string[];
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -94,5 +96,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     registryUrl,
     registryToken: env.TRELLIS_REGISTRY_TOKEN || null,
     pdfFont: env.TRELLIS_PDF_FONT || null,
+    packDirs: (env.TRELLIS_PACKS_DIR ?? '').split(path.delimiter).filter(Boolean).map((d) => path.resolve(d)),
   };
 }

@@ -110,7 +110,7 @@ export default fp<{ config: Config }>(
     app.decorate('dataExport', new ExportService(store, records));
     app.decorate('packs', new PackService(
       { store, catalog, access, apps: app.apps, forms, roles: app.roles, workflows: app.workflows, dashboards: app.dashboards, records, printing: app.printing },
-      new PackLibrary(packDirs()), audit,
+      new PackLibrary(packDirs(config.packDirs)), audit,
     ));
     app.decorate('dataImport', new ImportService(records));
     app.decorate('importJobs', new ImportJobs(config.dataDir, store, records, access, app.jobs, async (formId) => dashboardBus.publish(formId)));

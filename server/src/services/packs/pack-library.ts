@@ -8,9 +8,8 @@ import { notFound } from '../../http/errors.js';
 /** The bundled packs: `templates/` at the top of the project (the same depth above src/ and dist/). */
 export const BUNDLED_PACKS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../templates');
 
-/** Where packs are looked for: the bundled folder, then any folders in TRELLIS_PACKS_DIR (separated by the path delimiter). */
-export function packDirs(env: NodeJS.ProcessEnv = process.env): string[] {
-  const extra = (env.TRELLIS_PACKS_DIR ?? '').split(path.delimiter).filter(Boolean).map((d) => path.resolve(d));
+/** Where packs are looked for: the bundled folder, then the extra folders (TRELLIS_PACKS_DIR). */
+export function packDirs(extra: readonly string[] = []): string[] {
   return [BUNDLED_PACKS_DIR, ...extra];
 }
 
