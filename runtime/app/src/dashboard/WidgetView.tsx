@@ -167,6 +167,18 @@ function TableBody({ widget, title, fig, labels, fieldName, drill }: BodyProps &
   );
 }
 
+/** a total of a pivot row, column or of all; tapping it lists the records behind it */
+function TotalCell({ cell, label, drill }: { cell: PivotFigures['total'] | undefined; label: string; drill: BodyProps['drill'] }) {
+  const lang = useLang();
+  if (!cell) return <td className="num total" />;
+  const text = cell.values.map((v) => formatFigure(v, lang)).join(' / ');
+  return (
+    <td className="num total">
+      {drill ? <button type="button" className="btn-link cell-link" onClick={() => drill(cell.drill)} aria-label={`${label}: ${text}`}>{text}</button> : text}
+    </td>
+  );
+}
+
 function PivotBody({ title, fig, labels, fieldName, drill }: BodyProps & { fig: PivotFigures }) {
   const t = useT();
   const lang = useLang();
@@ -179,6 +191,7 @@ function PivotBody({ title, fig, labels, fieldName, drill }: BodyProps & { fig: 
           <tr>
             <th scope="col">{fieldName(fig.rowField)} \ {fieldName(fig.columnField)}</th>
             {fig.columns.map((c, j) => <th key={j} scope="col" className="num">{key(c.key)}</th>)}
+            <th scope="col" className="num total">{t({ en: 'Total', zh: '合计' })}</th>
           </tr>
         </thead>
         <tbody>
@@ -200,9 +213,17 @@ function PivotBody({ title, fig, labels, fieldName, drill }: BodyProps & { fig: 
                   </td>
                 );
               })}
+              <TotalCell cell={fig.rowTotals[i]} label={`${key(r.key)} · ${t({ en: 'Total', zh: '合计' })}`} drill={drill} />
             </tr>
           ))}
         </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">{t({ en: 'Total', zh: '合计' })}</th>
+            {fig.columns.map((c, j) => <TotalCell key={j} cell={fig.columnTotals[j]} label={`${t({ en: 'Total', zh: '合计' })} · ${key(c.key)}`} drill={drill} />)}
+            <TotalCell cell={fig.total} label={t({ en: 'Grand total', zh: '总计' })} drill={drill} />
+          </tr>
+        </tfoot>
       </table>
       {fig.truncated && <p className="muted small">{t({ en: 'Only the first {n} rows are shown.', zh: '只显示前 {n} 行。' }, { n: fig.rows.length })}</p>}
     </div>

@@ -3,7 +3,7 @@ import { normalizeFilter } from '../query/normalize.js';
 import type { DashboardDefinition, Widget } from '../schema/dashboard.js';
 import type { FormDefinition } from '../schema/form.js';
 import { checkDashboard } from './check.js';
-import { bucketRange, groupFilter, previousRange, resolveRange, shapeFigures, widgetBase, widgetQuery } from './figures.js';
+import { bucketKeyOf, bucketRange, groupFilter, previousRange, resolveRange, shapeFigures, widgetBase, widgetQuery } from './figures.js';
 
 const form: FormDefinition = {
   name: 'Order',
@@ -105,5 +105,41 @@ describe('figures', () => {
     const range = { from: '2026-01-01', to: '2026-01-31' };
     const nf = shapeFigures(n, { and: [] }, [{ group: {}, values: { m0: 150, m1: 90 } }], { rows: [{ group: {}, values: { m0: 100, m1: null } }], range, base: { and: [] } });
     expect(nf).toMatchObject({ type: 'number', values: [150, 90], previous: [100, null], change: [0.5, null], previousRange: range });
+  });
+});
+
+describe('time buckets and gaps', () => {
+  it('names the bucket of a date as the aggregate does, ISO weeks across new year included', () => {
+    expect(bucketKeyOf('day', '2026-11-27')).toBe('2026-11-27');
+    expect(bucketKeyOf('month', '2026-11-27')).toBe('2026-11');
+    expect(bucketKeyOf('quarter', '2026-11-27')).toBe('2026-Q4');
+    expect(bucketKeyOf('year', '2026-11-27')).toBe('2026');
+    expect(bucketKeyOf('week', '2026-01-01')).toBe('2026-W01'); // a Thursday
+    expect(bucketKeyOf('week', '2027-01-01')).toBe('2026-W53'); // a Friday: the last week of 2026
+    expect(bucketKeyOf('week', '2024-12-30')).toBe('2025-W01'); // a Monday in the first week of 2025
+    for (const b of ['day', 'week', 'month', 'quarter', 'year'] as const) {
+      for (const d of ['2024-02-29', '2026-01-01', '2026-12-31', '2027-01-04']) {
+        const r = bucketRange(b, bucketKeyOf(b, d));
+        expect(r.start <= d && d < r.end, `${b} ${d}`).toBe(true);
+      }
+    }
+  });
+
+  it('a line over months has a point for every month between its first and last, empty months at 0', () => {
+    const line = widget({ type: 'line', groupBy: { field: 'due', bucket: 'month' }, metrics: [{ op: 'count' }, { op: 'avg', field: 'amount' }] });
+    const f = shapeFigures(line, { and: [] }, [
+      { group: { due: '2026-01' }, values: { m0: 2, m1: 10 } },
+      { group: { due: '2026-04' }, values: { m0: 1, m1: 4 } },
+      { group: { due: null }, values: { m0: 3, m1: null } },
+    ]);
+    if (f.type === 'number' || f.type === 'pivot') throw new Error('series');
+    expect(f.rows.map((r) => [r.key, r.values])).toEqual([
+      ['2026-01', [2, 10]], ['2026-02', [0, null]], ['2026-03', [0, null]], ['2026-04', [1, 4]], [null, [3, null]],
+    ]);
+    expect(f.rows[1]!.drill).toEqual({ and: [{ and: [{ field: 'due', op: 'gte', value: '2026-02-01' }, { field: 'due', op: 'lt', value: '2026-03-01' }] }] });
+    // a bar chart shows only the buckets that have records
+    const bar = shapeFigures({ ...line, type: 'bar' }, { and: [] }, [{ group: { due: '2026-01' }, values: { m0: 2 } }, { group: { due: '2026-04' }, values: { m0: 1 } }]);
+    if (bar.type !== 'bar') throw new Error('bar');
+    expect(bar.rows).toHaveLength(2);
   });
 });

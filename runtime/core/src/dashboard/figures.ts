@@ -1,3 +1,4 @@
+import { QUERY_LIMITS } from '../query/normalize.js';
 import { addDays, parseDate, relativeRange } from '../query/relative-date.js';
 import type { AggregateQuery, AggregateRow, Bucket, Filter, RelativeDate } from '../query/query.js';
 import { groupOf, type DashboardDefinition, type Widget, type WidgetGroup } from '../schema/dashboard.js';
@@ -54,6 +55,12 @@ export interface PivotFigures {
   columns: { key: GroupKey; drill: Filter }[];
   /** cells[r][c]: the metrics of rows[r] × columns[c] */
   cells: { values: FigureValue[]; drill: Filter }[][];
+  /** rowTotals[r]: the metrics of rows[r] over every column */
+  rowTotals: { values: FigureValue[]; drill: Filter }[];
+  /** columnTotals[c]: the metrics of columns[c] over every row (those beyond `limit` too) */
+  columnTotals: { values: FigureValue[]; drill: Filter }[];
+  /** the metrics over every record of the widget */
+  total: { values: FigureValue[]; drill: Filter };
   truncated: boolean;
 }
 
@@ -140,6 +147,15 @@ export function widgetQuery(w: Widget, base: Filter): AggregateQuery {
     .map(groupOf)
     .map((g) => (g.bucket ? { field: g.field, bucket: g.bucket } : { field: g.field }));
   const metrics = w.metrics.map((m, i) => (m.field ? { op: m.op, field: m.field, as: metricAlias(i) } : { op: m.op, as: metricAlias(i) }));
+  // a pivot's totals of an average weigh each cell by its count: the cells bring their sum and count too
+  if (w.type === 'pivot') {
+    w.metrics.forEach((m, i) => {
+      // (within the query's limit of metrics; beyond it the average's totals stay empty)
+      if (m.op === 'avg' && m.field && metrics.length + 2 <= QUERY_LIMITS.metrics) {
+        metrics.push({ op: 'sum', field: m.field, as: `${metricAlias(i)}s` }, { op: 'count', field: m.field, as: `${metricAlias(i)}n` });
+      }
+    });
+  }
   const q: AggregateQuery = { filter: base, metrics };
   if (groupBy.length) q.groupBy = groupBy;
   return q;
@@ -265,7 +281,54 @@ export function shapeFigures(
     (r) => r.values[0] ?? null,
   );
   const limit = w.limit ?? 1000;
-  return { type: w.type, groupBy: field, bucket: bucket ?? null, rows: all.slice(0, limit), truncated: all.length > limit };
+  // a line over time has a point for every bucket between its first and last, empty ones too
+  const rowsOf = w.type === 'line' && bucket && (!w.sort || w.sort.by === 'key') ? fillGaps(w, bucket, all, (key) => and(base, groupFilter(g, key)), limit) : all;
+  return { type: w.type, groupBy: field, bucket: bucket ?? null, rows: rowsOf.slice(0, limit), truncated: rowsOf.length > limit };
+}
+
+/** The bucket a date falls in, written as the aggregate writes bucket keys (2026-11-27, 2026-W48, 2026-11, 2026-Q4, 2026). */
+export function bucketKeyOf(bucket: Bucket, date: string): string {
+  const [y, m, d] = parseDate(date) ?? [1970, 1, 1];
+  switch (bucket) {
+    case 'day': return date;
+    case 'month': return date.slice(0, 7);
+    case 'quarter': return `${date.slice(0, 4)}-Q${Math.floor((m - 1) / 3) + 1}`;
+    case 'year': return date.slice(0, 4);
+    case 'week': {
+      // the ISO week's Thursday decides its year
+      const day = Date.UTC(y, m - 1, d);
+      const thursday = day + (3 - ((new Date(day).getUTCDay() + 6) % 7)) * 86_400_000;
+      const isoYear = new Date(thursday).getUTCFullYear();
+      const week = 1 + Math.floor((thursday - Date.UTC(isoYear, 0, 1)) / (7 * 86_400_000));
+      return `${isoYear}-W${String(week).padStart(2, '0')}`;
+    }
+  }
+}
+
+/**
+ * Rows for the buckets between the first and the last that have no records: counts and sums
+ * are 0 there, the other metrics empty. Rows with no bucket (records without a date) stay last.
+ */
+function fillGaps(w: Widget, bucket: Bucket, rows: SeriesRow[], drill: (key: string) => Filter, limit: number): SeriesRow[] {
+  const dated = rows.filter((r) => typeof r.key === 'string');
+  if (dated.length < 2) return rows;
+  const desc = w.sort?.dir === 'desc';
+  const keys = dated.map((r) => r.key as string);
+  const first = desc ? keys.at(-1)! : keys[0]!;
+  const last = desc ? keys[0]! : keys.at(-1)!;
+  const byKey = new Map(dated.map((r) => [r.key as string, r]));
+  const empty = w.metrics.map((m) => (m.op === 'count' || m.op === 'sum' ? 0 : null));
+  const out: SeriesRow[] = [];
+  try {
+    for (let key = first; out.length <= limit; key = bucketKeyOf(bucket, bucketRange(bucket, key).end)) {
+      out.push(byKey.get(key) ?? { key, values: [...empty], drill: drill(key) });
+      if (key >= last) break;
+    }
+  } catch {
+    return rows; // a key that is not a bucket of this kind: shown as it came
+  }
+  if (desc) out.reverse();
+  return [...out, ...rows.filter((r) => typeof r.key !== 'string')];
 }
 
 function shapePivot(w: Widget, base: Filter, rows: AggregateRow[]): PivotFigures {
@@ -291,6 +354,9 @@ function shapePivot(w: Widget, base: Filter, rows: AggregateRow[]): PivotFigures
   const limit = w.limit ?? 1000;
   const shownRows = sortedRows.slice(0, limit);
   const columns = [...colKeys.values()].sort(compareKeys);
+  const totalOf = (cells: AggregateRow[]) => totals(w, cells);
+  const inRow = (rk: GroupKey) => rows.filter((r) => id(r.group[rf] ?? null) === id(rk));
+  const inColumn = (ck: GroupKey) => rows.filter((r) => id(r.group[cf] ?? null) === id(ck));
   return {
     type: 'pivot',
     rowField: rf,
@@ -300,6 +366,33 @@ function shapePivot(w: Widget, base: Filter, rows: AggregateRow[]): PivotFigures
     cells: shownRows.map(({ key: rk }) =>
       columns.map((ck) => ({ values: valuesOf(w, cellMap.get(`${id(rk)}|${id(ck)}`)), drill: and(base, groupFilter(rg, rk), groupFilter(cg, ck)) })),
     ),
+    rowTotals: shownRows.map(({ key }) => ({ values: totalOf(inRow(key)), drill: and(base, groupFilter(rg, key)) })),
+    columnTotals: columns.map((key) => ({ values: totalOf(inColumn(key)), drill: and(base, groupFilter(cg, key)) })),
+    total: { values: totalOf(rows), drill: base },
     truncated: sortedRows.length > limit,
   };
+}
+
+/**
+ * The metrics of several cells together: counts and sums add up, min and max
+ * carry over, and an average is the sum over the count of the cells' values.
+ */
+function totals(w: Widget, cells: readonly AggregateRow[]): FigureValue[] {
+  return w.metrics.map((m, i) => {
+    const nums = (alias: string) => cells.map((c) => c.values[alias]).filter((v): v is number => typeof v === 'number');
+    const own = nums(metricAlias(i));
+    switch (m.op) {
+      case 'count':
+      case 'sum':
+        return own.reduce((a, b) => a + b, 0);
+      case 'min':
+        return own.length ? Math.min(...own) : null;
+      case 'max':
+        return own.length ? Math.max(...own) : null;
+      case 'avg': {
+        const n = nums(`${metricAlias(i)}n`).reduce((a, b) => a + b, 0);
+        return n ? nums(`${metricAlias(i)}s`).reduce((a, b) => a + b, 0) / n : null;
+      }
+    }
+  });
 }
