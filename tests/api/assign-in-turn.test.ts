@@ -10,6 +10,8 @@ const leadForm = {
     { key: 'company', type: 'text', label: 'Company', required: true },
     { key: 'region', type: 'select', label: 'Region', options: ['east', 'west'], required: true },
     { key: 'owner', type: 'member', label: 'Owner' },
+    { key: 'claim', type: 'checkbox', label: 'Claim it' },
+    { key: 'claimed_by', type: 'member', label: 'Claimed by', readOnly: true },
   ],
 };
 
@@ -17,6 +19,7 @@ describe('assign in turn', () => {
   let h: Harness;
   let leads = '';
   const reps: Record<string, string> = {};
+  const tokens: Record<string, string> = {};
   let westRole = '';
 
   const settle = () => h.jobs.drain('automation', 3000);
@@ -30,19 +33,25 @@ describe('assign in turn', () => {
     const app = (await h.call('POST', '/api/apps', { name: 'CRM' })).body.id;
     leads = (await h.call('POST', `/api/apps/${app}/forms`, leadForm)).body.id;
     expect((await h.call('POST', `/api/forms/${leads}/publish`)).status).toBe(200);
-    const role = async (name: string) => (await h.call('POST', '/api/roles', { name, forms: { [leads]: { actions: ['view', 'submit'] } } })).body.id as string;
+    const role = async (name: string) => (await h.call('POST', '/api/roles', { name, forms: { [leads]: { actions: ['view', 'submit', 'edit'] } } })).body.id as string;
     const east = await role('East sales');
     westRole = await role('West sales');
     for (const [name, r] of [['Ann', east], ['Bo', east], ['Cy', east], ['Wu', westRole], ['Xi', westRole]] as const) {
       const u = await h.call('POST', '/api/users', { email: `${name.toLowerCase()}@example.com`, name, password: 'password-123', roles: [r] });
       expect(u.status, JSON.stringify(u.body)).toBe(201);
       reps[name] = u.body.id;
+      tokens[name] = await h.login(`${name.toLowerCase()}@example.com`, 'password-123');
     }
     const flow = {
       nodes: [], edges: [],
       automations: [
         { id: 'east', on: { event: 'created' }, condition: { '==': [{ var: 'region' }, 'east'] }, actions: [{ type: 'assignInTurn', field: 'owner', among: [{ type: 'role', role: east }] }] },
         { id: 'west', on: { event: 'created' }, condition: { '==': [{ var: 'region' }, 'west'] }, actions: [{ type: 'assignInTurn', field: 'owner', among: [{ type: 'role', role: westRole }] }] },
+        // claiming: whoever ticks "claim" becomes the owner, and is noted in a field that is read-only to people
+        {
+          id: 'claim', on: { event: 'fieldChanged', fields: ['claim'] }, condition: { '==': [{ var: 'claim' }, true] },
+          actions: [{ type: 'updateRecords', form: leads, filter: { field: 'id', op: 'eq', value: { var: 'record.id' } }, values: { owner: { var: '$user.id' }, claimed_by: { var: '$user.id' }, claim: false } }],
+        },
       ],
     };
     expect((await h.call('PUT', `/api/forms/${leads}/workflow`, flow)).status).toBe(200);
@@ -72,6 +81,20 @@ describe('assign in turn', () => {
     const mine = (await h.call('POST', `/api/forms/${leads}/records`, { data: { company: 'Taken', region: 'east', owner: reps.Cy } })).body;
     await settle();
     expect((await h.call('GET', `/api/forms/${leads}/records/${mine.id}`)).body.data.owner).toBe(reps.Cy);
+  });
+
+  it('a rep claims a lead by ticking "claim": the automation sees who did it and makes them the owner', async () => {
+    const lead = (await h.call('POST', `/api/forms/${leads}/records`, { data: { company: 'Pool lead', region: 'east' } })).body;
+    await settle();
+    const before = (await h.call('GET', `/api/forms/${leads}/records/${lead.id}`)).body;
+    // "claimed by" cannot be set by hand
+    const forged = await h.as(tokens.Bo!)('PATCH', `/api/forms/${leads}/records/${lead.id}`, { data: { claimed_by: reps.Bo }, version: before.version });
+    expect(forged.status).toBe(422);
+    const claimed = await h.as(tokens.Bo!)('PATCH', `/api/forms/${leads}/records/${lead.id}`, { data: { claim: true }, version: before.version });
+    expect(claimed.status, JSON.stringify(claimed.body)).toBe(200);
+    await settle();
+    const after = (await h.call('GET', `/api/forms/${leads}/records/${lead.id}`)).body.data;
+    expect(after).toMatchObject({ owner: reps.Bo, claimed_by: reps.Bo, claim: false });
   });
 
   it('a rep who is disabled drops out of the turns', async () => {

@@ -48,10 +48,19 @@ export class ActionRunner {
     this.registry = options.registry ?? null;
   }
 
-  async run(action: Action, key: string, source: ActionSource): Promise<void> {
+  /** A person as rules read them (`$user.id`, `$user.departments`); null for nobody or someone gone. */
+  async userOf(id: string | null): Promise<{ id: string; departments: string[] } | null> {
+    if (!id) return null;
+    const p = (await this.directory()).principal(id);
+    return p ? { id: p.id, departments: p.departments } : null;
+  }
+
+  /** `by`: the person whose change set this off (an automation on a record event); values and filters read them as `$user` */
+  async run(action: Action, key: string, source: ActionSource, by: string | null = null): Promise<void> {
     const record = await this.store.records.get(source.formId, source.recordId);
     if (!record) throw new PermanentJobError(`The record "${source.recordId}" no longer exists`);
-    const scope = { ...ruleScope(record.data, { user: null, now: new Date() }), record: { ...record.data, id: record.id, createdBy: record.createdBy, status: record.status } };
+    const user = await this.userOf(by);
+    const scope = { ...ruleScope(record.data, { user, now: new Date() }), record: { ...record.data, id: record.id, createdBy: record.createdBy, status: record.status } };
     const onBehalfOf = record.createdBy;
     switch (action.type) {
       case 'createRecord': {

@@ -4,6 +4,7 @@ import {
 } from '@trellis/core';
 import type { Job, JobQueue } from '../../jobs/port.js';
 import type { RecordEntity, Store } from '../../store/port.js';
+import type { Caller } from '../access/actor.js';
 import type { FormCatalog, PublishedForm } from '../form-catalog.js';
 import type { RecordService } from '../record-service.js';
 import type { ActionRunner } from './action-runner.js';
@@ -14,7 +15,8 @@ const ATTEMPTS = 5;
 // a scheduled run reaches at most this many records
 const SCHEDULE_BATCH = 1000;
 
-interface RunJob { formId: string; automationId: string; recordId: string }
+/** `by`: the person whose change fired the automation (its actions read them as `$user`) */
+interface RunJob { formId: string; automationId: string; recordId: string; by?: string | null }
 interface ScheduleJob { formId: string; automationId: string; at: string }
 
 /**
@@ -39,8 +41,8 @@ export class Automations {
   /** Starts listening to record writes and, on a node that works jobs, runs automations and keeps schedules queued. */
   async attach(work = true): Promise<void> {
     this.records.observe({
-      created: async (published, record) => this.onChange(published, null, record),
-      updated: async (published, previous, record) => this.onChange(published, previous, record),
+      created: async (published, record, caller) => this.onChange(published, null, record, personOf(caller)),
+      updated: async (published, previous, record, caller) => this.onChange(published, previous, record, personOf(caller)),
     });
     if (!work) return;
     await this.jobs.work(AUTOMATION_QUEUE, (job) => this.handle(job), { concurrency: 4 });
@@ -66,7 +68,7 @@ export class Automations {
     });
   }
 
-  private async onChange(published: PublishedForm, previous: RecordEntity | null, record: RecordEntity): Promise<void> {
+  private async onChange(published: PublishedForm, previous: RecordEntity | null, record: RecordEntity, by: string | null): Promise<void> {
     let automations: Automation[];
     try {
       automations = await this.engine.publishedAutomations(published.form.id);
@@ -77,7 +79,7 @@ export class Automations {
     for (const a of automations) {
       if (!fires(a, previous, record)) continue;
       try {
-        await this.jobs.add(AUTOMATION_QUEUE, 'run', { formId: published.form.id, automationId: a.id, recordId: record.id } satisfies RunJob, {
+        await this.jobs.add(AUTOMATION_QUEUE, 'run', { formId: published.form.id, automationId: a.id, recordId: record.id, by } satisfies RunJob, {
           jobId: `run:${a.id}:${record.id}:${record.version}`, attempts: ATTEMPTS, backoffMs: this.backoffMs,
         });
       } catch (err) {
@@ -88,10 +90,10 @@ export class Automations {
 
   private async handle(job: Job): Promise<void> {
     if (job.name === 'run') {
-      const { formId, automationId, recordId } = job.data as RunJob;
+      const { formId, automationId, recordId, by } = job.data as RunJob;
       const a = (await this.engine.publishedAutomations(formId)).find((x) => x.id === automationId);
       if (!a) return;
-      await this.runActions(a, formId, recordId, job.id);
+      await this.runActions(a, formId, recordId, job.id, undefined, by ?? null);
       return;
     }
     if (job.name === 'schedule') {
@@ -110,12 +112,20 @@ export class Automations {
     this.log.warn({ name: job.name }, 'unknown automation job');
   }
 
-  private async runActions(a: Automation, formId: string, recordId: string, key: string, known?: RecordData): Promise<void> {
+  private async runActions(a: Automation, formId: string, recordId: string, key: string, known?: RecordData, by: string | null = null): Promise<void> {
     const data = known ?? (await this.store.records.get(formId, recordId))?.data;
     if (!data) return;
-    if (a.condition !== undefined && !truthy(applyLogic(a.condition, ruleScope(data, { user: null, now: new Date() })))) return;
-    for (const [i, action] of a.actions.entries()) await this.actions.run(action, `${key}:${i}`, { formId, recordId });
+    const user = await this.actions.userOf(by);
+    if (a.condition !== undefined && !truthy(applyLogic(a.condition, ruleScope(data, { user, now: new Date() })))) return;
+    for (const [i, action] of a.actions.entries()) await this.actions.run(action, `${key}:${i}`, { formId, recordId }, by);
   }
+}
+
+/** The person behind a write: the signed-in user, or the one a system write is done for; nobody for a share link. */
+function personOf(caller: Caller): string | null {
+  if (caller.kind === 'user') return caller.id;
+  if (caller.kind === 'system') return caller.onBehalfOf ?? null;
+  return null;
 }
 
 /** Whether an automation's trigger fires for this write (`previous` null: created). */
