@@ -78,6 +78,7 @@ function ordersDashboard(order: string) {
       { id: 'perDay', type: 'line', title: 'Per day', form: order, groupBy: { field: 'createdAt', bucket: 'day' }, metrics: [{ op: 'count' }], layout },
       { id: 'share', type: 'pie', title: 'Approved', form: order, groupBy: 'approved', metrics: [{ op: 'sum', field: 'amount' }], layout },
       { id: 'stats', type: 'table', title: 'Stats', form: order, groupBy: 'supplier', metrics: M_STATS, layout },
+      { id: 'funnel', type: 'funnel', title: 'Orders by supplier', form: order, groupBy: 'supplier', metrics: [{ op: 'count' }], sort: { by: 'value', dir: 'desc' }, layout },
       { id: 'matrix', type: 'pivot', title: 'Supplier × approved', form: order, groupBy: 'supplier', columns: 'approved', metrics: M_ALL, layout },
       { id: 'big', type: 'table', title: 'Big orders', form: order, filter: { field: 'amount', op: 'gte', value: 200 }, metrics: [{ op: 'count' }], layout },
       { id: 'cost', type: 'bar', title: 'Cost', form: order, groupBy: 'supplier', metrics: [{ op: 'sum', field: 'unitCost' }], layout },
@@ -161,6 +162,10 @@ describe('dashboards', () => {
       expectSeries(w.perDay.figures, recs, dayOf, [{ op: 'count' }]);
       expectSeries(w.share.figures, recs, approvedOf, [{ op: 'sum', field: 'amount' }]);
       expectSeries(w.stats.figures, recs, supplierOf, M_STATS);
+      expectSeries(w.funnel.figures, recs, supplierOf, [{ op: 'count' }]);
+      // a funnel sorted by value: widest stage first
+      const widths = w.funnel.figures.rows.map((r: any) => r.values[0]);
+      expect(widths).toEqual([...widths].sort((a: number, b: number) => b - a));
       expect(w.big.figures.rows).toHaveLength(1);
       expectValues(w.big.figures.rows[0].values, [{ op: 'count' }], recs.filter((r) => (r.data.amount as number) >= 200));
 

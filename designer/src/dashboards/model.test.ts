@@ -18,10 +18,10 @@ describe('new widgets', () => {
     const widgets: Widget[] = [];
     for (const type of WIDGET_TYPES) widgets.push(newWidget(type, 'f1', form, widgets));
     expect(checkDashboard({ name: 'D', widgets }, (id) => (id === 'f1' ? form : null))).toEqual([]);
-    expect(widgets.map((w) => w.id)).toEqual(['number1', 'bar1', 'line1', 'pie1', 'table1', 'pivot1']);
+    expect(widgets.map((w) => w.id)).toEqual(['number1', 'bar1', 'line1', 'pie1', 'funnel1', 'table1', 'pivot1']);
     // the select field groups the bar; the pivot crosses it with another field
     expect(widgets[1]!.groupBy).toBe('region');
-    expect(widgets[5]!.columns).not.toEqual(widgets[5]!.groupBy);
+    expect(widgets[6]!.columns).not.toEqual(widgets[6]!.groupBy);
     for (const a of widgets) for (const b of widgets) if (a !== b) expect(overlaps(a.layout, b.layout)).toBe(false);
   });
 

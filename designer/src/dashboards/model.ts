@@ -33,10 +33,10 @@ export function fieldChoices(def: FormDefinition | undefined): FieldChoice[] {
 export const isDate = (c: FieldChoice | undefined) => c?.storage === 'date' || c?.storage === 'datetime';
 
 /** widget types that need a group-by */
-export const GROUPED: readonly WidgetType[] = ['bar', 'line', 'pie', 'pivot'];
+export const GROUPED: readonly WidgetType[] = ['bar', 'line', 'pie', 'funnel', 'pivot'];
 
 const SIZES: Record<WidgetType, { w: number; h: number }> = {
-  number: { w: 6, h: 3 }, bar: { w: 12, h: 6 }, line: { w: 12, h: 6 }, pie: { w: 8, h: 6 }, table: { w: 12, h: 6 }, pivot: { w: 12, h: 6 },
+  number: { w: 6, h: 3 }, bar: { w: 12, h: 6 }, line: { w: 12, h: 6 }, pie: { w: 8, h: 6 }, funnel: { w: 8, h: 6 }, table: { w: 12, h: 6 }, pivot: { w: 12, h: 6 },
 };
 
 export const TYPE_NAMES: Record<WidgetType, { en: string; zh: string }> = {
@@ -44,6 +44,7 @@ export const TYPE_NAMES: Record<WidgetType, { en: string; zh: string }> = {
   bar: { en: 'Bar chart', zh: '柱状图' },
   line: { en: 'Line chart', zh: '折线图' },
   pie: { en: 'Pie chart', zh: '饼图' },
+  funnel: { en: 'Funnel', zh: '漏斗图' },
   table: { en: 'Table', zh: '表格' },
   pivot: { en: 'Pivot table', zh: '透视表' },
 };

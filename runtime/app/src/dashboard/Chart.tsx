@@ -1,15 +1,15 @@
-// The one place that knows echarts: bar, line and pie over categories. Loaded lazily (its own
+// The one place that knows echarts: bar, line, pie and funnel over categories. Loaded lazily (its own
 // chunk, ~200 kB gzipped), only by widgets that draw a chart, so form pages never pay for it.
 import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart, PieChart } from 'echarts/charts';
+import { BarChart, FunnelChart, LineChart, PieChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+echarts.use([BarChart, FunnelChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
 
 export interface ChartProps {
-  kind: 'bar' | 'line' | 'pie';
+  kind: 'bar' | 'line' | 'pie' | 'funnel';
   /** read by screen readers; the values are listed beside the chart too */
   label: string;
   categories: string[];
@@ -21,7 +21,18 @@ export interface ChartProps {
 const COLORS = ['#1f6feb', '#2ea121', '#de7802', '#8e44ad', '#d83931', '#0aa5a5', '#b8860b', '#646a73'];
 
 function optionOf({ kind, categories, series }: ChartProps): echarts.EChartsCoreOption {
-  const base = { color: COLORS, animationDuration: 300, tooltip: { trigger: kind === 'pie' ? 'item' : 'axis', confine: true } };
+  const base = { color: COLORS, animationDuration: 300, tooltip: { trigger: kind === 'pie' || kind === 'funnel' ? 'item' : 'axis', confine: true } };
+  if (kind === 'funnel') {
+    // stages in the order the widget sorts them (by key: s1_, s2_… or by value), widest first
+    return {
+      ...base,
+      series: [{
+        type: 'funnel', sort: 'none', left: '10%', width: '80%', top: 8, bottom: 8, minSize: '8%', gap: 2,
+        label: { position: 'inside', formatter: '{b}: {c}', overflow: 'truncate' },
+        data: categories.map((name, i) => ({ name, value: series[0]?.values[i] ?? 0 })),
+      }],
+    };
+  }
   if (kind === 'pie') {
     return {
       ...base,

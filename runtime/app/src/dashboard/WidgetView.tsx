@@ -106,7 +106,7 @@ function ChartBody({ widget, title, fig, labels, fieldName, drill }: BodyProps &
   const lang = useLang();
   const kind = fig.type === 'table' ? 'bar' : fig.type;
   const keys = fig.rows.map((r) => keyText(r.key, labels, lang, labelText));
-  const metrics = kind === 'pie' ? widget.metrics.slice(0, 1) : widget.metrics;
+  const metrics = kind === 'pie' || kind === 'funnel' ? widget.metrics.slice(0, 1) : widget.metrics;
   const series = metrics.map((m, i) => ({ name: metricName(m, fieldName, lang), values: fig.rows.map((r) => (typeof r.values[i] === 'number' ? (r.values[i] as number) : null)) }));
   if (fig.rows.length === 0) return <p className="muted empty">{t({ en: 'No records.', zh: '没有记录。' })}</p>;
   return (

@@ -5,7 +5,7 @@ import { groupOf, type DashboardDefinition, type Widget, type WidgetGroup } from
 import type { FormDefinition } from '../schema/form.js';
 
 /** Widget types that plot or list groups: they need a group-by. */
-const GROUPED = new Set(['bar', 'line', 'pie', 'pivot']);
+const GROUPED = new Set(['bar', 'line', 'pie', 'funnel', 'pivot']);
 
 /**
  * Checks a dashboard against its forms: every widget names a form of the app

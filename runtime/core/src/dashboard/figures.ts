@@ -38,7 +38,7 @@ export interface SeriesRow {
 }
 
 export interface SeriesFigures {
-  type: 'bar' | 'line' | 'pie' | 'table';
+  type: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
   /** the group-by field, null for an ungrouped table (one row) */
   groupBy: string | null;
   bucket: Bucket | null;

@@ -8,7 +8,7 @@ import { LabelSchema, type Label } from './label.js';
  * filters (date range, department) AND-ed into every widget.
  */
 
-export const WIDGET_TYPES = ['number', 'bar', 'line', 'pie', 'table', 'pivot'] as const;
+export const WIDGET_TYPES = ['number', 'bar', 'line', 'pie', 'funnel', 'table', 'pivot'] as const;
 export type WidgetType = (typeof WIDGET_TYPES)[number];
 
 const FieldName = Type.String({ minLength: 1, maxLength: 64 });
