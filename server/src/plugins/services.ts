@@ -19,6 +19,7 @@ import { ImportJobs } from '../services/data/import-jobs.js';
 import { DashboardService } from '../services/dashboards/dashboard-service.js';
 import { LocalChangeBus, type ChangeBus } from '../services/dashboards/change-bus.js';
 import { RedisChangeBus } from '../services/dashboards/redis-change-bus.js';
+import { AggregateCache } from '../services/dashboards/aggregate-cache.js';
 import { PrintService } from '../services/print/print-service.js';
 import { PackLibrary, packDirs } from '../services/packs/pack-library.js';
 import { PackService } from '../services/packs/pack-service.js';
@@ -103,9 +104,9 @@ export default fp<{ config: Config }>(
       : new LocalChangeBus();
     if (dashboardBus instanceof RedisChangeBus) app.addHook('onClose', async () => dashboardBus.close());
     const changed = async (p: { form: { id: string } }) => dashboardBus.publish(p.form.id);
-    records.observe({ created: changed, updated: changed, deleted: changed });
+    records.observe({ created: changed, updated: changed, deleted: changed, statusChanged: async (formId) => dashboardBus.publish(formId) });
     app.decorate('dashboardBus', dashboardBus);
-    app.decorate('dashboards', new DashboardService(store, catalog, access, records));
+    app.decorate('dashboards', new DashboardService(store, catalog, access, records, new AggregateCache(dashboardBus)));
     app.decorate('printing', new PrintService(store, catalog, access, records, app.files, config.pdfFont));
     app.decorate('dataExport', new ExportService(store, records));
     app.decorate('packs', new PackService(

@@ -1,7 +1,7 @@
 import {
   andFilters, encodeCursor, evaluateRecord, fieldType, matchFilter, normalizeAggregate, normalizeFilter, normalizeListQuery, planExternal,
   serialPlan, stripHidden, TrellisError, visibleDefinition,
-  type AggregateResult, type EvalContext, type ExternalData, type FormAccess, type ListQuery, type NormFilter, type RecordAction,
+  type AggregateResult, type AggregateRow, type EvalContext, type ExternalData, type FormAccess, type ListQuery, type NormFilter, type RecordAction,
   type RecordData,
 } from '@trellis/core';
 import { forbidden, notFound, statusOf } from '../http/errors.js';
@@ -39,6 +39,11 @@ const DEFAULT_STATUS = 'active';
 const ID_PATH = { source: 'system', column: 'id', storage: 'ref' } as const;
 
 /** Told about record writes (workflows and automations start from here); must not throw. */
+/** Keeps aggregate rows per store query (see dashboards/aggregate-cache.ts). */
+export interface AggregateRowsCache {
+  rows(formId: string, key: string, compute: () => Promise<AggregateRow[]>): Promise<AggregateRow[]>;
+}
+
 export interface RecordObserver {
   /** after the data is evaluated, before anything is stored: throw to refuse it (previous is null on create) */
   checking?(published: PublishedForm, data: RecordData, previous: RecordData | null, caller: Caller): Promise<void>;
@@ -47,6 +52,8 @@ export interface RecordObserver {
   created?(published: PublishedForm, record: RecordEntity, caller: Caller): Promise<void>;
   updated?(published: PublishedForm, previous: RecordEntity, record: RecordEntity, caller: Caller): Promise<void>;
   deleted?(published: PublishedForm, recordId: string, caller: Caller): Promise<void>;
+  /** a workflow set the record's status (no data changed, so `updated` is not called) */
+  statusChanged?(formId: string, recordId: string, status: string): Promise<void>;
 }
 
 /**
@@ -100,6 +107,7 @@ export class RecordService {
       const history: HistoryEntry = { id: newId(), recordId, formId, action: 'update', by, at, version: next.version, changes: [{ field: 'status', from: current.status, to: status }] };
       try {
         await this.store.records.update(next, current.version, history);
+        for (const o of this.observers) await o.statusChanged?.(formId, recordId, status);
         return;
       } catch (e) {
         if (!(e instanceof TrellisError && e.code === 'VERSION_CONFLICT')) throw e;
@@ -230,13 +238,18 @@ export class RecordService {
     return result;
   }
 
-  async aggregate(formId: string, query: unknown, caller: Caller): Promise<AggregateResult> {
+  /**
+   * A group-by aggregate over the records the caller may see. `cache` (dashboards) may answer
+   * from rows it keeps for the same store query: `key` names it exactly, the data scope included.
+   */
+  async aggregate(formId: string, query: unknown, caller: Caller, cache?: AggregateRowsCache): Promise<AggregateResult> {
     const published = await this.forms.published(formId);
     const access = await this.allowed(caller, published, 'view');
     const definition = visibleDefinition(published.compiled.definition, access.hidden);
     const norm = normalizeAggregate(query, definition, { now: new Date() });
     norm.filter = andFilters([access.scope.view, norm.filter]);
-    return { rows: await this.store.records.aggregate(formId, norm) };
+    const compute = () => this.store.records.aggregate(formId, norm);
+    return { rows: await (cache ? cache.rows(formId, JSON.stringify(norm), compute) : compute()) };
   }
 
   /** The form and the caller's access for an export (403/404 as for reading; the `export` grant has its own scope). */

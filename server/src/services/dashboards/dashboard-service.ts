@@ -8,7 +8,7 @@ import type { AccessService } from '../access/access-service.js';
 import type { UserActor } from '../access/actor.js';
 import type { FormCatalog } from '../form-catalog.js';
 import { newId } from '../ids.js';
-import type { RecordService } from '../record-service.js';
+import type { AggregateRowsCache, RecordService } from '../record-service.js';
 
 export type { DashboardData, WidgetData };
 
@@ -24,6 +24,8 @@ export class DashboardService {
     private readonly catalog: FormCatalog,
     private readonly access: AccessService,
     private readonly records: RecordService,
+    /** aggregate rows shared by viewers with the same query until their form changes (none: computed each time) */
+    private readonly cache?: AggregateRowsCache,
   ) {}
 
   async list(actor: UserActor, appId: string): Promise<DashboardEntity[]> {
@@ -105,11 +107,11 @@ export class DashboardService {
       const blocked = [...used].find((f) => hidden.has(f));
       if (blocked) return { ...head, error: { code: 'FORBIDDEN', message: 'This widget uses a field you may not see' } };
       const base = widgetBase(def, w, range, department);
-      const current = await this.records.aggregate(w.form, widgetQuery(w, base), actor);
+      const current = await this.records.aggregate(w.form, widgetQuery(w, base), actor, this.cache);
       if (w.type === 'number' && w.compare === 'previousPeriod' && range) {
         const prevRange = previousRange(range);
         const prevBase = widgetBase(def, w, prevRange, department);
-        const prev = await this.records.aggregate(w.form, widgetQuery(w, prevBase), actor);
+        const prev = await this.records.aggregate(w.form, widgetQuery(w, prevBase), actor, this.cache);
         return { ...head, figures: shapeFigures(w, base, current.rows, { rows: prev.rows, range: prevRange, base: prevBase }), labels: {} };
       }
       const figures = shapeFigures(w, base, current.rows);
