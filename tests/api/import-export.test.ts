@@ -375,6 +375,39 @@ describe('stored CSV import (background job, all or nothing)', () => {
     ]);
     expect((await send({ linkKeys: { name: 'code' }, dryRun: true })).status).toBe(400);
   });
+
+  it('with startWorkflows, each imported record starts the form\'s workflow as a submit would; without, none does', async () => {
+    const me = (await h.call('GET', '/api/auth/me')).body;
+    const app = (await h.call('POST', '/api/apps', { name: 'Claims' })).body;
+    const claims = (await h.call('POST', `/api/apps/${app.id}/forms`, { name: 'Claim', fields: [{ key: 'code', type: 'text', label: 'Code', required: true }] })).body.id as string;
+    expect((await h.call('POST', `/api/forms/${claims}/publish`)).status).toBe(200);
+    const flow = {
+      nodes: [{ id: 'start', type: 'start' }, { id: 'ok', type: 'approval', assignees: [{ type: 'users', users: [me.id ?? me.user?.id] }], mode: 'any' }, { id: 'end', type: 'end' }],
+      edges: [{ from: 'start', to: 'ok' }, { from: 'ok', to: 'end' }],
+    };
+    expect((await h.call('PUT', `/api/forms/${claims}/workflow`, flow)).status).toBe(200);
+    expect((await h.call('POST', `/api/forms/${claims}/workflow/publish`)).status).toBe(200);
+    const importInto = async (csv: string, options: object) => {
+      const r = await raw('POST', `/api/forms/${claims}/import`, multipart([{ name: 'options', value: JSON.stringify(options) }, { name: 'file', value: csv, filename: 'claims.csv' }]));
+      expect(r.status, r.text).toBe(202);
+      await h.jobs.drain('import');
+      expect((await h.call('GET', `/api/jobs/${r.json().jobId}`)).body.state).toBe('completed');
+      await h.jobs.drain('workflow', 2000);
+    };
+    const tasksFor = async () => {
+      const tasks = (await h.call('GET', '/api/tasks?status=open')).body.items as { recordId: string; formId: string }[];
+      const records = (await h.call('GET', `/api/forms/${claims}/records?limit=50`)).body.items as { id: string; data: { code: string } }[];
+      const code = new Map(records.map((r) => [r.id, r.data.code]));
+      return tasks.filter((t) => t.formId === claims).map((t) => code.get(t.recordId)).sort();
+    };
+    await importInto('code\nOLD-1\nOLD-2\n', {});
+    expect(await tasksFor()).toEqual([]);
+    await importInto('code\nNEW-1\nNEW-2\nNEW-3\n', { startWorkflows: true });
+    expect(await tasksFor()).toEqual(['NEW-1', 'NEW-2', 'NEW-3']);
+    const bad = await raw('POST', `/api/forms/${claims}/import`, multipart([{ name: 'options', value: '{"startWorkflows": "yes"}' }, { name: 'file', value: 'code\nX\n', filename: 'claims.csv' }]));
+    expect(bad.status).toBe(400);
+    expect(bad.json().error.message).toBe('"startWorkflows" is true or false');
+  });
 });
 
 /** One CSV line to cells (the export writes RFC 4180). */

@@ -45,7 +45,7 @@ function parseSort(text: string): unknown {
 function parseOptions(text: string): ImportOptions {
   const o = parseJson('options', text);
   if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new TrellisError('BAD_REQUEST', '"options" is a JSON object');
-  const { mapping, linkKeys, dryRun, ...rest } = o as Record<string, unknown>;
+  const { mapping, linkKeys, dryRun, startWorkflows, ...rest } = o as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length) throw new TrellisError('BAD_REQUEST', `Unknown import option${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
   const out: ImportOptions = {};
@@ -64,6 +64,10 @@ function parseOptions(text: string): ImportOptions {
   if (dryRun !== undefined) {
     if (typeof dryRun !== 'boolean') throw new TrellisError('BAD_REQUEST', '"dryRun" is true or false');
     out.dryRun = dryRun;
+  }
+  if (startWorkflows !== undefined) {
+    if (typeof startWorkflows !== 'boolean') throw new TrellisError('BAD_REQUEST', '"startWorkflows" is true or false');
+    out.startWorkflows = startWorkflows;
   }
   return out;
 }

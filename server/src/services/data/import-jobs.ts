@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { TrellisError } from '@trellis/core';
+import { WORKFLOW_QUEUE } from '../workflow/flow-engine.js';
 import type { JobQueue } from '../../jobs/port.js';
 import type { Store } from '../../store/port.js';
 import type { AccessService } from '../access/access-service.js';
@@ -55,7 +56,7 @@ export class ImportJobs {
     private readonly records: RecordService,
     private readonly access: AccessService,
     private readonly jobs: JobQueue,
-    /** told after an import stored or removed records (dashboards refresh); workflows and automations do not start for imported records */
+    /** told after an import stored or removed records (dashboards refresh); automations do not run for imported records, workflows start only with the option startWorkflows */
     private readonly changed: (formId: string) => Promise<void> = async () => {},
   ) {
     this.dir = path.join(dataDir, 'imports');
@@ -186,6 +187,13 @@ export class ImportJobs {
       state.errors = e.errors;
       await this.undo(state, total);
       return this.finish(state, 'failed', 'A row failed while importing: the rows stored by this import were removed again');
+    }
+    // the workflow starts as for a submit, one job per record (its id makes a retried import start it once)
+    if (options.startWorkflows) {
+      for (let row = 1; row <= total; row++) {
+        const rid = recordId(id, row);
+        await this.jobs.add(WORKFLOW_QUEUE, 'start', { formId: state.formId, recordId: rid }, { jobId: `start.${rid}` });
+      }
     }
     await this.finish(state, 'completed', null);
   }

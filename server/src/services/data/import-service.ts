@@ -14,6 +14,8 @@ export interface ImportOptions {
   /** link field key → key field of the linked form: link cells hold that field's values (`;` between several) instead of record ids */
   linkKeys?: Record<string, string>;
   dryRun?: boolean;
+  /** each imported record starts the form's workflow as a submitted one would (default: records come in as they are) */
+  startWorkflows?: boolean;
 }
 
 export interface RowError {

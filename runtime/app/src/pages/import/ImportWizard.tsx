@@ -41,6 +41,7 @@ export function ImportWizard({ formId, def, onStarted }: { formId: string; def: 
   const [preview, setPreview] = useState<Preview | null>(null);
   const [mapping, setMapping] = useState<Mapping>({});
   const [linkKeys, setLinkKeys] = useState<LinkKeys>({});
+  const [startWorkflows, setStartWorkflows] = useState(false);
   const [report, setReport] = useState<DryRunReport | null>(null);
   const [busy, setBusy] = useState<'reading' | 'checking' | 'starting' | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -110,7 +111,7 @@ export function ImportWizard({ formId, def, onStarted }: { formId: string; def: 
     setBusy('starting');
     setError(null);
     try {
-      const { jobId } = await startImport(formId, file, { ...importOptions(def, mapping, linkKeys, false), dryRun: false });
+      const { jobId } = await startImport(formId, file, { ...importOptions(def, mapping, linkKeys, false), dryRun: false, ...(startWorkflows ? { startWorkflows } : {}) });
       onStarted(jobId);
     } catch (e) {
       setError(problem(e));
@@ -200,6 +201,12 @@ export function ImportWizard({ formId, def, onStarted }: { formId: string; def: 
               </div>
               <RowErrors def={def} errors={report.errors} label={{ en: 'Rows that would fail', zh: '会失败的行' }} />
               {failing > 0 && <p className="muted">{t({ en: 'An import is all or nothing: fix these rows in the file (or the column mapping), then check again.', zh: '导入要么全部成功，要么全部不导入：请在文件（或列映射）中修正这些行，然后再次检查。' })}</p>}
+              {failing === 0 && report.rows > 0 && (
+                <label className="row check-row">
+                  <input type="checkbox" checked={startWorkflows} onChange={(e) => setStartWorkflows(e.target.checked)} />
+                  <span>{t({ en: 'Start the workflow for each imported record, as if it was submitted now', zh: '为每条导入的记录发起流程，如同刚刚提交' })}</span>
+                </label>
+              )}
               {failing === 0 && report.rows > 0 && (
                 <button type="button" className="btn btn-primary" disabled={busy !== null} onClick={() => void start()}>
                   {busy === 'starting' ? t({ en: 'Starting…', zh: '正在开始…' }) : t({ en: 'Import {rows}', zh: '导入 {rows}' }, { rows: t(rowCount(report.rows)) })}

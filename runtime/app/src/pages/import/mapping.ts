@@ -12,6 +12,8 @@ export interface ImportRequest {
   mapping: Mapping;
   linkKeys?: LinkKeys;
   dryRun: boolean;
+  /** each imported record starts the form's workflow */
+  startWorkflows?: boolean;
 }
 
 /** The server's answer to POST /api/forms/:formId/import/preview. */
