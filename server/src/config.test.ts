@@ -24,6 +24,12 @@ describe('readConfig', () => {
     expect(readConfig({ TRELLIS_PACKS_DIR: ['/srv/packs', 'more-packs', ''].join(path.delimiter) }).packDirs).toEqual(['/srv/packs', path.resolve('more-packs')]);
   });
 
+  it('reads dates in TRELLIS_TIME_ZONE, by default the system\'s, and refuses a zone that does not exist', () => {
+    expect(readConfig({ TRELLIS_TIME_ZONE: 'Asia/Shanghai' }).timeZone).toBe('Asia/Shanghai');
+    expect(readConfig({}).timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(() => readConfig({ TRELLIS_TIME_ZONE: 'Mars/Olympus' })).toThrow('TRELLIS_TIME_ZONE must be an IANA time zone such as Asia/Shanghai or UTC, not "Mars/Olympus"');
+  });
+
   it('names the variable and the bad value of a malformed number', () => {
     expect(() => readConfig({ PORT: 'eighty' })).toThrow('PORT must be a port number, not "eighty"');
     expect(() => readConfig({ TRELLIS_MAX_IMPORT_BYTES: '0' })).toThrow(/TRELLIS_MAX_IMPORT_BYTES must be a whole number/);

@@ -43,6 +43,8 @@ export interface Config {
   pdfFont: string | null;
   /** folders of template packs besides the bundled `templates/` (TRELLIS_PACKS_DIR, separated like PATH) */
   packDirs: string[];
+  /** the zone dates are read in: today, date defaults, relative dates, serial-number periods, dashboard ranges (TRELLIS_TIME_ZONE; default the system's) */
+  timeZone: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -70,6 +72,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(maxImportBytes) || maxImportBytes < 1 || maxImportBytes > 10 * 1024 ** 3) throw new Error(`TRELLIS_MAX_IMPORT_BYTES must be a whole number of bytes from 1 to 10737418240, not "${env.TRELLIS_MAX_IMPORT_BYTES}"`);
   const registryUrl = env.TRELLIS_REGISTRY_URL ? env.TRELLIS_REGISTRY_URL.replace(/\/+$/, '') : null;
   if (registryUrl !== null && !/^https?:\/\/[^\s/]+/.test(registryUrl)) throw new Error(`TRELLIS_REGISTRY_URL must be an http(s) URL, not "${env.TRELLIS_REGISTRY_URL}"`);
+  const timeZone = env.TRELLIS_TIME_ZONE || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new Error(`TRELLIS_TIME_ZONE must be an IANA time zone such as Asia/Shanghai or UTC, not "${timeZone}"`);
+  }
   if (env.TRELLIS_PDF_FONT && !existsSync(env.TRELLIS_PDF_FONT)) throw new Error(`TRELLIS_PDF_FONT names no file: "${env.TRELLIS_PDF_FONT}"`);
   const adminPassword = env.TRELLIS_ADMIN_PASSWORD || undefined;
   if (adminPassword !== undefined && (adminPassword.length < 8 || adminPassword.length > 200)) throw new Error('TRELLIS_ADMIN_PASSWORD must have 8 to 200 characters');
@@ -96,6 +104,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     registryUrl,
     registryToken: env.TRELLIS_REGISTRY_TOKEN || null,
     pdfFont: env.TRELLIS_PDF_FONT || null,
+    timeZone,
     packDirs: (env.TRELLIS_PACKS_DIR ?? '').split(path.delimiter).filter(Boolean).map((d) => path.resolve(d)),
   };
 }

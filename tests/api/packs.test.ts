@@ -22,11 +22,9 @@ describe('template packs', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    process.env.TRELLIS_PACKS_DIR = PACKS_DIR;
-    h = await startHarness();
+    h = await startHarness({ TRELLIS_PACKS_DIR: PACKS_DIR });
   });
   afterAll(async () => {
-    delete process.env.TRELLIS_PACKS_DIR;
     await h?.close();
   });
 

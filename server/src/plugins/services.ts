@@ -69,7 +69,7 @@ export default fp<{ config: Config }>(
     const access = new AccessService(store, catalog);
     const audit = new AuditService(store);
     const auth = new AuthService(store, access, audit, { secret: loadSecret(config.secret, config.dataDir), tokenTtlSeconds: config.tokenTtlSeconds });
-    const records = new RecordService(store, catalog, access);
+    const records = new RecordService(store, catalog, access, config.timeZone);
     app.decorate('access', access);
     app.decorate('catalog', catalog);
     app.decorate('audit', audit);

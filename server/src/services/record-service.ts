@@ -68,7 +68,14 @@ export class RecordService {
     private readonly store: Store,
     private readonly forms: FormCatalog,
     private readonly access: AccessService,
+    /** the zone dates are read in (TRELLIS_TIME_ZONE) */
+    readonly timeZone = 'UTC',
   ) {}
+
+  /** Now, and the zone dates are read in: for queries, rules and ranges computed outside this service. */
+  clock(): { now: Date; timeZone: string } {
+    return { now: new Date(), timeZone: this.timeZone };
+  }
 
   observe(observer: RecordObserver): void {
     this.observers.push(observer);
@@ -82,7 +89,7 @@ export class RecordService {
       const existing = await this.store.records.get(formId, options.id);
       if (existing) return shown(existing, access);
     }
-    const ctx = context(caller);
+    const ctx = context(caller, this.timeZone);
     const data = await this.evaluate(published, input, ctx, caller, access, 'create');
     for (const o of this.observers) await o.checking?.(published, data, null, caller);
     const at = ctx.now.toISOString();
@@ -133,7 +140,7 @@ export class RecordService {
     if (previous.version !== expectedVersion) {
       throw new TrellisError('VERSION_CONFLICT', `Record "${recordId}" was changed by someone else (version ${previous.version}, you sent ${expectedVersion})`, { expected: expectedVersion, actual: previous.version });
     }
-    const ctx = context(caller);
+    const ctx = context(caller, this.timeZone);
     const data = await this.evaluate(published, patch, ctx, caller, access, 'update', previous.data);
     const changes = diffData(previous.data, data);
     for (const o of this.observers) if (changes.length) await o.checking?.(published, data, previous.data, caller);
@@ -226,7 +233,7 @@ export class RecordService {
     const access = await this.allowed(caller, published, 'view');
     // hidden fields are not part of the form this caller queries: filtering or sorting on them is an unknown field
     const definition = visibleDefinition(published.compiled.definition, access.hidden);
-    const norm = normalizeListQuery(query, definition, { now: new Date() });
+    const norm = normalizeListQuery(query, definition, this.clock());
     norm.filter = andFilters([access.scope.view, norm.filter]);
     const page = await this.store.records.find(formId, norm);
     const last = page.items.at(-1);
@@ -246,7 +253,7 @@ export class RecordService {
     const published = await this.forms.published(formId);
     const access = await this.allowed(caller, published, 'view');
     const definition = visibleDefinition(published.compiled.definition, access.hidden);
-    const norm = normalizeAggregate(query, definition, { now: new Date() });
+    const norm = normalizeAggregate(query, definition, this.clock());
     norm.filter = andFilters([access.scope.view, norm.filter]);
     const compute = () => this.store.records.aggregate(formId, norm);
     return { rows: await (cache ? cache.rows(formId, JSON.stringify(norm), compute) : compute()) };
@@ -279,7 +286,7 @@ export class RecordService {
   > {
     // an import resolves the form and the caller's access once, not per row
     const { published, access } = resolved ?? (await this.importAccess(formId, caller));
-    const ctx = context(caller);
+    const ctx = context(caller, this.timeZone);
     let data: RecordData;
     try {
       data = await this.evaluate(published, input, ctx, caller, access, 'create');
@@ -408,7 +415,7 @@ export class RecordService {
     const filter = { and: Object.entries(fill.match).map(([field, value]) => ({ field, op: 'eq' as const, value })) };
     let norm;
     try {
-      norm = normalizeFilter(filter, target.compiled.definition, { now: ctx.now });
+      norm = normalizeFilter(filter, target.compiled.definition, { now: ctx.now, ...(ctx.timeZone ? { timeZone: ctx.timeZone } : {}) });
     } catch {
       return undefined; // a match value of the wrong type simply finds nothing
     }
@@ -430,8 +437,8 @@ function shown(record: RecordEntity, access: FormAccess): RecordEntity {
   return data === record.data ? record : { ...record, data };
 }
 
-function context(caller: Caller): EvalContext {
-  if (caller.kind !== 'user') return { user: null, now: new Date() };
+function context(caller: Caller, timeZone: string): EvalContext {
+  if (caller.kind !== 'user') return { user: null, now: new Date(), timeZone };
   const p = caller.principal;
-  return { user: { id: p.id, name: p.name, departments: p.departments, roles: p.roles.map((r) => r.id) }, now: new Date() };
+  return { user: { id: p.id, name: p.name, departments: p.departments, roles: p.roles.map((r) => r.id) }, now: new Date(), timeZone };
 }

@@ -90,7 +90,7 @@ export class DashboardService {
     const def = d.definition;
     let range: DayRange | null;
     try {
-      range = resolveRange(def, asked, new Date());
+      range = resolveRange(def, asked, new Date(), this.records.timeZone);
     } catch (e) {
       throw new TrellisError('INVALID_QUERY', e instanceof Error ? e.message : String(e), { field: 'from' });
     }

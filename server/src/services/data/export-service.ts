@@ -56,11 +56,12 @@ export class ExportService {
     const { published, access } = await this.records.exportAccess(formId, caller);
     const { compiled } = published;
     const definition = visibleDefinition(compiled.definition, access.hidden);
-    const first = normalizeListQuery({ ...query, limit: 1 }, definition, { now: new Date() });
+    const first = normalizeListQuery({ ...query, limit: 1 }, definition, this.records.clock());
     const filter = andFilters([access.scope.export, first.filter]);
     const fields = [...compiled.fields.values()];
     const columns = fields.map((f, i) => ({ f, i })).filter((c) => !access.hidden.has(c.f.key));
     const store = this.store;
+    const clock = () => this.records.clock();
     async function* rows(): AsyncIterable<(string | number)[]> {
       const head = csvHeader(compiled, header);
       yield columns.map((c) => head[c.i] ?? '');
@@ -76,7 +77,7 @@ export class ExportService {
         }
         const last = page.items.at(-1);
         if (!page.hasMore || !last) return;
-        after = normalizeListQuery({ sort: query.sort, cursor: encodeCursor(first.sort, last), limit: 1 }, definition, { now: new Date() }).after;
+        after = normalizeListQuery({ sort: query.sort, cursor: encodeCursor(first.sort, last), limit: 1 }, definition, clock()).after;
       }
     }
     return { title: labelText(compiled.definition.name, 'en') || formId, rows: rows() };

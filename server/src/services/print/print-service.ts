@@ -117,7 +117,7 @@ export class PrintService {
     const form = visibleDefinition(published.compiled.definition, hidden);
     const labels = await this.labels(actor, form, record.data, record.createdBy);
     const model = layoutPrint(template.definition, form, record, labels, {
-      locale: options.locale, now: new Date(), ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+      locale: options.locale, now: new Date(), timeZone: options.timeZone ?? this.records.timeZone,
     });
     const images = new Map<string, { type: string; bytes: Buffer }>();
     for (const logo of [model.header?.logo, model.footer?.logo]) {

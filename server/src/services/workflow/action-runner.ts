@@ -60,7 +60,7 @@ export class ActionRunner {
     const record = await this.store.records.get(source.formId, source.recordId);
     if (!record) throw new PermanentJobError(`The record "${source.recordId}" no longer exists`);
     const user = await this.userOf(by);
-    const scope = { ...ruleScope(record.data, { user, now: new Date() }), record: { ...record.data, id: record.id, createdBy: record.createdBy, status: record.status } };
+    const scope = { ...ruleScope(record.data, { user, ...this.records.clock() }), record: { ...record.data, id: record.id, createdBy: record.createdBy, status: record.status } };
     const onBehalfOf = record.createdBy;
     switch (action.type) {
       case 'createRecord': {
@@ -83,7 +83,7 @@ export class ActionRunner {
         if (!target) throw new PermanentJobError(`Form "${action.form}" is not published`);
         let filter;
         try {
-          filter = normalizeFilter(resolveFilterValues(action.filter, scope), target.compiled.definition, { now: new Date() });
+          filter = normalizeFilter(resolveFilterValues(action.filter, scope), target.compiled.definition, this.records.clock());
         } catch (e) {
           throw new PermanentJobError(`The filter of the update does not fit form "${action.form}": ${e instanceof Error ? e.message : String(e)}`);
         }

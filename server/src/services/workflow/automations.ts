@@ -102,7 +102,7 @@ export class Automations {
       // removed or no longer scheduled in the published version: the chain stops here
       if (!a || !('schedule' in a.on)) return;
       const published = await this.catalog.published(formId);
-      const filter = normalizeFilter(a.on.filter, published.compiled.definition, { now: new Date(at) });
+      const filter = normalizeFilter(a.on.filter, published.compiled.definition, { now: new Date(at), timeZone: this.records.timeZone });
       const page = await this.store.records.find(formId, { filter, sort: [], limit: SCHEDULE_BATCH, after: null, count: false });
       for (const r of page.items) await this.runActions(a, formId, r.id, `${job.id}.${r.id}`, r.data);
       // after a long stop, runs missed meanwhile are not replayed one by one: the next is the next from now
@@ -116,7 +116,7 @@ export class Automations {
     const data = known ?? (await this.store.records.get(formId, recordId))?.data;
     if (!data) return;
     const user = await this.actions.userOf(by);
-    if (a.condition !== undefined && !truthy(applyLogic(a.condition, ruleScope(data, { user, now: new Date() })))) return;
+    if (a.condition !== undefined && !truthy(applyLogic(a.condition, ruleScope(data, { user, ...this.records.clock() })))) return;
     for (const [i, action] of a.actions.entries()) await this.actions.run(action, `${key}:${i}`, { formId, recordId }, by);
   }
 }
