@@ -131,8 +131,11 @@ export class RecordService {
     return shown(record, access);
   }
 
-  /** Changes a record. `options.locked` replaces the caller's locked fields (an approver edits only the fields their step allows). */
-  async update(formId: string, recordId: string, patch: RecordData, expectedVersion: number, caller: Caller, options: { locked?: ReadonlySet<string> } = {}): Promise<RecordEntity> {
+  /**
+   * Changes a record. `options.locked` replaces the caller's locked fields (an approver edits only the fields their step
+   * allows); `options.historyId` names the change in the record's history (an action finds its own change again).
+   */
+  async update(formId: string, recordId: string, patch: RecordData, expectedVersion: number, caller: Caller, options: { locked?: ReadonlySet<string>; historyId?: string } = {}): Promise<RecordEntity> {
     const published = await this.forms.published(formId);
     const allowed = await this.allowed(caller, published, 'edit');
     const access = options.locked ? { ...allowed, locked: options.locked } : allowed;
@@ -149,7 +152,7 @@ export class RecordService {
     const next: RecordEntity = { ...previous, data, formVersion: published.version.version, version: previous.version + 1, updatedAt: at };
     // an edit may not carry a record out of what the editor may edit (e.g. re-point it to another supplier)
     if (!matchFilter(access.scope.edit, next)) throw forbidden('This change would move the record outside the records you may edit');
-    const history: HistoryEntry = { id: newId(), recordId, formId, action: 'update', by: callerId(caller), at, version: next.version, changes };
+    const history: HistoryEntry = { id: options.historyId ?? newId(), recordId, formId, action: 'update', by: callerId(caller), at, version: next.version, changes };
     const saved = await this.store.records.update(next, expectedVersion, history);
     if (!saved) throw notFound('Record', recordId);
     for (const o of this.observers) await o.updated?.(published, previous, saved, caller);

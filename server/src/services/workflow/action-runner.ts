@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import {
-  applyLogic, fillMessage, normalizeFilter, ruleScope, TrellisError,
+  applyLogic, fillMessage, logicVars, normalizeFilter, ruleScope, TrellisError,
   type Action, type Filter, type Mapping, type RecordData,
 } from '@trellis/core';
 import { bestMatch, factValue, RegistryError, type CompanyRegistry, type ProviderCompany } from '../../connectors/company-registry.js';
@@ -88,11 +88,16 @@ export class ActionRunner {
           throw new PermanentJobError(`The filter of the update does not fit form "${action.form}": ${e instanceof Error ? e.message : String(e)}`);
         }
         const page = await this.store.records.find(action.form, { filter, sort: [], limit: action.limit ?? 100, after: null, count: false });
+        // values that read the target (a counter moving on from its own value) must not apply twice when the
+        // action runs again after a failure: the change is named after the action's key, and found again
+        const incremental = Object.values(action.values).some((l) => logicVars(l).includes('target'));
         for (const r of page.items) {
+          const historyId = incremental ? `a${createHash('sha256').update(`${key}\n${r.id}`).digest('hex').slice(0, 23)}` : undefined;
+          if (historyId && (await this.store.records.history(r.id)).some((h) => h.id === historyId)) continue;
           const patch: RecordData = {};
           for (const [field, logic] of Object.entries(action.values)) patch[field] = applyLogic(logic, { ...scope, target: r.data });
           try {
-            await this.records.update(action.form, r.id, patch, r.version, { kind: 'system', onBehalfOf });
+            await this.records.update(action.form, r.id, patch, r.version, { kind: 'system', onBehalfOf }, historyId ? { historyId } : {});
           } catch (e) {
             if (e instanceof TrellisError && e.code === 'VALIDATION_FAILED') throw new PermanentJobError(`Updating record "${r.id}" of form "${action.form}" failed: ${e.message}`);
             throw e; // a concurrent edit (409): the retry reads the record again

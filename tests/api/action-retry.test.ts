@@ -1,0 +1,67 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+
+// An automation that moves a counter on (`target.count + 1`) and then calls a webhook that fails
+// at first: the job runs again, and the counter must not move twice.
+
+describe('an action that reads its target, run again after a later action failed', () => {
+  let h: Harness;
+  let hook: Server;
+  let failures = 0;
+  let tallies = '';
+  let events = '';
+
+  beforeAll(async () => {
+    hook = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (failures > 0) {
+          failures--;
+          return void res.writeHead(500).end();
+        }
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const addr = hook.address();
+    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/hook`;
+    h = await startHarness({ TRELLIS_JOB_BACKOFF_MS: '20' });
+    const app = (await h.call('POST', '/api/apps', { name: 'Tally' })).body.id;
+    tallies = (await h.call('POST', `/api/apps/${app}/forms`, {
+      name: 'Tally', fields: [{ key: 'name', type: 'text', label: 'Name', unique: true }, { key: 'count', type: 'number', label: 'Count', readOnly: true }],
+    })).body.id;
+    events = (await h.call('POST', `/api/apps/${app}/forms`, { name: 'Event', fields: [{ key: 'what', type: 'text', label: 'What' }] })).body.id;
+    for (const f of [tallies, events]) expect((await h.call('POST', `/api/forms/${f}/publish`)).status).toBe(200);
+    expect((await h.call('POST', `/api/forms/${tallies}/records`, { data: { name: 'all' } })).status).toBe(201);
+    const flow = {
+      nodes: [], edges: [],
+      automations: [{
+        id: 'count', on: { event: 'created' },
+        actions: [
+          { type: 'updateRecords', form: tallies, filter: { field: 'name', op: 'eq', value: 'all' }, values: { count: { '+': [{ if: [{ var: 'target.count' }, { var: 'target.count' }, 0] }, 1] } } },
+          { type: 'webhook', url },
+        ],
+      }],
+    };
+    expect((await h.call('PUT', `/api/forms/${events}/workflow`, flow)).status).toBe(200);
+    const published = await h.call('POST', `/api/forms/${events}/workflow/publish`);
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+  });
+  afterAll(async () => {
+    await h?.close();
+    hook?.close();
+  });
+
+  it('counts each event once although every job ran twice or three times', async () => {
+    failures = 5;
+    for (const what of ['a', 'b', 'c']) expect((await h.call('POST', `/api/forms/${events}/records`, { data: { what } })).status).toBe(201);
+    await h.jobs.drain('automation', 5000);
+    expect(failures).toBe(0);
+    const tally = (await h.call('GET', `/api/forms/${tallies}/records`)).body.items[0];
+    expect(tally.data.count).toBe(3);
+    // each step of the count is in the tally's history once
+    const items = (await h.call('GET', `/api/records/${tally.id}/timeline`)).body.items as { changes: { field: string }[] }[];
+    expect(items.filter((e) => e.changes.some((c) => c.field === 'count'))).toHaveLength(3);
+  });
+});
