@@ -65,3 +65,31 @@ describe('an action that reads its target, run again after a later action failed
     expect(items.filter((e) => e.changes.some((c) => c.field === 'count'))).toHaveLength(3);
   });
 });
+
+describe('action values read the record\'s own id and submitter', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h?.close());
+
+  it('a created follow-up links back to the record and names its submitter', async () => {
+    const app = (await h.call('POST', '/api/apps', { name: 'Leads' })).body.id;
+    const leads = (await h.call('POST', `/api/apps/${app}/forms`, { name: 'Lead', fields: [{ key: 'company', type: 'text', label: 'Company' }] })).body.id as string;
+    expect((await h.call('POST', `/api/forms/${leads}/publish`)).status).toBe(200);
+    const tasks = (await h.call('POST', `/api/apps/${app}/forms`, {
+      name: 'Follow-up', fields: [{ key: 'lead', type: 'link', label: 'Lead', form: leads }, { key: 'owner', type: 'member', label: 'Owner' }],
+    })).body.id as string;
+    expect((await h.call('POST', `/api/forms/${tasks}/publish`)).status).toBe(200);
+    const flow = { nodes: [], edges: [], automations: [{ id: 'follow', on: { event: 'created' }, actions: [{ type: 'createRecord', form: tasks, values: { lead: { var: 'id' }, owner: { var: 'createdBy' } } }] }] };
+    expect((await h.call('PUT', `/api/forms/${leads}/workflow`, flow)).status).toBe(200);
+    const published = await h.call('POST', `/api/forms/${leads}/workflow/publish`);
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    const lead = (await h.call('POST', `/api/forms/${leads}/records`, { data: { company: 'Acme' } })).body;
+    await h.jobs.drain('automation', 3000);
+    const made = (await h.call('GET', `/api/forms/${tasks}/records`)).body.items;
+    expect(made).toHaveLength(1);
+    expect(made[0].data).toMatchObject({ lead: lead.id, owner: lead.createdBy });
+  });
+});

@@ -18,6 +18,8 @@ import { Palette } from './Palette';
 import { liveProblems, problemsOf, serverProblems, type Problem } from './problems';
 import { ProblemsPanel } from './ProblemsPanel';
 import { useLeaveWarning } from '../common/use-leave-warning';
+import { AutomationsPanel } from './automations/AutomationsPanel';
+import { withAutomations, withoutUntouchedStarter } from './automations/model';
 
 export interface WorkflowView {
   formId: string;
@@ -26,7 +28,7 @@ export interface WorkflowView {
   draft: WorkflowDefinition;
 }
 
-type Tab = 'properties' | 'problems' | 'dryrun';
+type Tab = 'properties' | 'problems' | 'dryrun' | 'automations';
 type Notice = { kind: 'ok' | 'error'; text: string } | null;
 
 export function Editor({ view, form, formName, initialForms }: { view: WorkflowView; form: FormDefinition; formName: Label; initialForms: Map<string, FormDefinition | null> }) {
@@ -41,7 +43,7 @@ export function Editor({ view, form, formName, initialForms }: { view: WorkflowV
   const [tab, setTab] = useState<Tab>('properties');
   const [version, setVersion] = useState(view.version);
   const [published, setPublished] = useState(view.publishedVersion);
-  const [savedJson, setSavedJson] = useState(() => JSON.stringify(view.draft));
+  const [savedJson, setSavedJson] = useState(() => JSON.stringify(withoutUntouchedStarter(view.draft)));
   const [fromServer, setFromServer] = useState<Problem[]>([]);
   const [notice, setNotice] = useState<Notice>(null);
   const [busy, setBusy] = useState(false);
@@ -49,7 +51,8 @@ export function Editor({ view, form, formName, initialForms }: { view: WorkflowV
   const [forms, setForms] = useState(initialForms);
   const cache: FormsCache = useMemo(() => ({ forms, remember: (entries) => setForms((m) => new Map([...m, ...entries])) }), [forms]);
 
-  const def = useMemo(() => toDefinition(view.draft, nodes, edges), [view.draft, nodes, edges]);
+  const [automations, setAutomations] = useState(() => view.draft.automations ?? []);
+  const def = useMemo(() => withoutUntouchedStarter(toDefinition(withAutomations(view.draft, automations), nodes, edges)), [view.draft, automations, nodes, edges]);
   const defJson = JSON.stringify(def);
   const dirty = defJson !== savedJson;
   const org = dir.org.status === 'ok' ? dir.org.value : null;
@@ -223,11 +226,13 @@ export function Editor({ view, form, formName, initialForms }: { view: WorkflowV
                   ['properties', t({ en: 'Properties', zh: '属性' })],
                   ['problems', `${t({ en: 'Problems', zh: '问题' })} (${problems.length})`],
                   ['dryrun', t({ en: 'Dry run', zh: '试运行' })],
+                  ['automations', `${t({ en: 'Automations', zh: '智能助手' })} (${automations.length})`],
                 ] as const).map(([key, text]) => (
                   <button key={key} type="button" role="tab" id={`wf-tab-${key}`} aria-controls="wf-tabpanel" aria-selected={tab === key} className="btn btn-sm" onClick={() => setTab(key)}>{text}</button>
                 ))}
               </div>
               <div role="tabpanel" id="wf-tabpanel" aria-labelledby={`wf-tab-${tab}`} className="wf-tabpanel">
+                {tab === 'automations' && <AutomationsPanel automations={automations} form={form} problems={problems} onChange={setAutomations} />}
                 {tab === 'problems' && <ProblemsPanel problems={problems} onPick={pickProblem} />}
                 {tab === 'dryrun' && <DryRunPanel def={def} form={form} result={dry} onResult={(r) => { setDry(r); if (r) void fitView({ padding: 0.2, maxZoom: 1, duration: 300 }); }} />}
                 {tab === 'properties' && selNode && (

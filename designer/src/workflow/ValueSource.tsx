@@ -40,7 +40,7 @@ export function ValueSource(props: {
   onChange(next: Logic | undefined): void;
   sources: SourceField[];
   targetType?: string;
-  /** offer "Submitter" (`createdBy`) */
+  /** offer the record's submitter (`createdBy`) and the record itself (`id`, e.g. for a link to it) */
   withSubmitter?: boolean;
 }) {
   const t = useT();
@@ -52,13 +52,14 @@ export function ValueSource(props: {
     else if (choice === 'expr') return;
     else props.onChange({ var: choice.slice(4) } as Logic);
   };
-  const known = p.kind !== 'var' || props.sources.some((s) => s.path === p.path) || p.path === 'createdBy';
+  const known = p.kind !== 'var' || props.sources.some((s) => s.path === p.path) || (!!props.withSubmitter && (p.path === 'createdBy' || p.path === 'id'));
   return (
     <div className="wf-value-source">
       <select aria-label={props.label} value={selectValue} onChange={(e) => change(e.target.value)}>
         <option value="none">{t({ en: '— not set —', zh: '— 不设置 —' })}</option>
         {props.sources.map((s) => <option key={s.path} value={`var:${s.path}`}>{t({ en: 'Field: {f}', zh: '字段：{f}' }, { f: s.label })}</option>)}
         {props.withSubmitter && <option value="var:createdBy">{t({ en: 'Submitter', zh: '提交人' })}</option>}
+        {props.withSubmitter && <option value="var:id">{t({ en: 'This record (its ID)', zh: '本条记录（ID）' })}</option>}
         {!known && p.kind === 'var' && <option value={`var:${p.path}`}>{p.path}</option>}
         <option value="fixed">{t({ en: 'Fixed value', zh: '固定值' })}</option>
         {p.kind === 'expr' && <option value="expr">{t({ en: 'Expression (kept as written)', zh: '表达式（保持原样）' })}</option>}

@@ -5,6 +5,7 @@ import {
   actionForm, checkWorkflow, checkWorkflowShape, type DefinitionProblem, type FormDefinition, type WorkflowDefinition, type WorkflowNode, type WorkflowRefs,
 } from '@trellis/core';
 import { tr, type Msg } from '@trellis/app/lib/i18n';
+import { automationTarget } from './automations/model';
 import { problemTarget } from './model';
 
 export interface Problem {
@@ -13,6 +14,8 @@ export interface Problem {
   message: string;
   node?: string;
   edge?: string;
+  /** the automation the problem is about (paths `automations.<id>`) */
+  automation?: string;
   /** server problems: the node as it was sent; once the designer changes it, the problem is theirs to re-check */
   sent?: string;
 }
@@ -38,24 +41,39 @@ function incomplete(n: WorkflowNode): Msg[] {
   return out;
 }
 
+/** Where a problem's path points: a node, an edge, an automation, or the whole graph. */
+const targetOf = (path: string, def: WorkflowDefinition) => ({ ...problemTarget(path, def), ...automationTarget(path, def) });
+
+/** What an automation has not filled in yet (its actions as action nodes are checked). */
+function incompleteAutomation(a: NonNullable<WorkflowDefinition['automations']>[number]): Msg[] {
+  const out: Msg[] = [];
+  if (a.actions.length === 0) out.push({ en: 'Add at least one action', zh: '请至少添加一个操作' });
+  if ('fields' in a.on && a.on.fields.length === 0) out.push({ en: 'Choose the fields whose change starts it', zh: '请选择触发的字段' });
+  a.actions.forEach((action, i) => {
+    for (const m of incomplete({ id: a.id, type: 'action', action })) out.push({ en: `Action ${i + 1}: ${m.en}`, zh: `操作 ${i + 1}：${m.zh}` });
+  });
+  return out;
+}
+
 function stripNode(message: string): string {
   return message.replace(/^Node "[^"]+": /, '');
 }
 
 /** Shape problems of one node or edge folded into one line: ajv lists every union branch's complaint. */
 function foldShape(problems: DefinitionProblem[], def: WorkflowDefinition, source: Problem['source'], skip: ReadonlySet<string>): Problem[] {
-  const groups = new Map<string, { node?: string; edge?: string; paths: string[] }>();
+  const groups = new Map<string, { node?: string; edge?: string; automation?: string; paths: string[] }>();
   for (const p of problems) {
-    const target = problemTarget(p.path, def);
+    const target = targetOf(p.path, def);
     if (target.node && skip.has(target.node)) continue;
-    const key = target.node ? `n:${target.node}` : target.edge ? `e:${target.edge}` : `g:${p.path}`;
+    if (target.automation && skip.has(`automation:${target.automation}`)) continue;
+    const key = target.node ? `n:${target.node}` : target.edge ? `e:${target.edge}` : target.automation ? `a:${target.automation}` : `g:${p.path}`;
     const g = groups.get(key) ?? { ...target, paths: [] };
     g.paths.push(`${p.path}: ${p.message}`);
     groups.set(key, g);
   }
   return [...groups.entries()].map(([key, g]) => ({
-    key: `${source}:shape:${key}`, source, node: g.node, edge: g.edge,
-    message: (g.node || g.edge ? tr({ en: 'Settings incomplete or wrong: ', zh: '设置不完整或有误：' }) : '') + g.paths.slice(0, 3).join('; '),
+    key: `${source}:shape:${key}`, source, node: g.node, edge: g.edge, automation: g.automation,
+    message: (g.node || g.edge || g.automation ? tr({ en: 'Settings incomplete or wrong: ', zh: '设置不完整或有误：' }) : '') + g.paths.slice(0, 3).join('; '),
   }));
 }
 
@@ -72,13 +90,21 @@ export function liveProblems(def: WorkflowDefinition, form: FormDefinition, refs
       out.push({ key: `check:${n.id}:${m.en}`, source: 'check', node: n.id, message: tr(m) });
     }
   }
+  for (const a of def.automations ?? []) {
+    for (const m of incompleteAutomation(a)) {
+      explained.add(`automation:${a.id}`);
+      out.push({ key: `check:automation:${a.id}:${m.en}`, source: 'check', automation: a.id, message: tr(m) });
+    }
+  }
   const shape = checkWorkflowShape(def);
   if (shape.length) return [...out, ...foldShape(shape, def, 'check', explained)];
   const pending = (n: WorkflowNode) => n.type === 'action' && actionForm(n.action) !== null && !loadedForms.has(actionForm(n.action)!);
   const waiting = new Set(def.nodes.filter(pending).map((n) => n.id));
+  for (const a of def.automations ?? []) if (a.actions.some((x) => actionForm(x) !== null && !loadedForms.has(actionForm(x)!))) waiting.add(`automation:${a.id}`);
   checkWorkflow(def, form, refs).forEach((p, i) => {
-    const target = problemTarget(p.path, def);
-    if (target.node && waiting.has(target.node) && (p.code === 'actionForm' || p.code === 'actionField')) return;
+    const target = targetOf(p.path, def);
+    const on = target.node ?? (target.automation ? `automation:${target.automation}` : undefined);
+    if (on && waiting.has(on) && (p.code === 'actionForm' || p.code === 'actionField')) return;
     out.push({ key: `check:${i}:${p.message}`, source: 'check', ...target, message: stripNode(p.message) });
   });
   return out;
@@ -103,7 +129,7 @@ export function serverProblems(problems: DefinitionProblem[], sent: WorkflowDefi
   return [
     ...explained,
     ...foldShape(shape, sent, 'server', skip),
-    ...rest.map((p, i) => ({ key: `server:${i}:${p.message}`, source: 'server' as const, ...problemTarget(p.path, sent), message: stripNode(p.message) })),
+    ...rest.map((p, i) => ({ key: `server:${i}:${p.message}`, source: 'server' as const, ...targetOf(p.path, sent), message: stripNode(p.message) })),
   ];
 }
 

@@ -60,7 +60,10 @@ export class ActionRunner {
     const record = await this.store.records.get(source.formId, source.recordId);
     if (!record) throw new PermanentJobError(`The record "${source.recordId}" no longer exists`);
     const user = await this.userOf(by);
-    const scope = { ...ruleScope(record.data, { user, ...this.records.clock() }), record: { ...record.data, id: record.id, createdBy: record.createdBy, status: record.status } };
+    // the record's fields and its system fields (as the checks allow and the designer's value pickers write
+    // them: {"var": "id"}, {"var": "createdBy"}), and the whole record as `record`
+    const system = { id: record.id, createdBy: record.createdBy, createdAt: record.createdAt, updatedAt: record.updatedAt, status: record.status };
+    const scope = { ...ruleScope(record.data, { user, ...this.records.clock() }), ...system, record: { ...record.data, ...system } };
     const onBehalfOf = record.createdBy;
     switch (action.type) {
       case 'createRecord': {
