@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // The installed CRM app exported is the CRM pack again, and an export imported and exported once
-// more is the same: a whole real pack (13 forms, 11 workflows, 8 roles, a dashboard) round-trips.
+// more is the same: a whole real pack (12 forms, their workflows and automations, 8 roles, a dashboard) round-trips.
 
 type Json = any;
 const pack = JSON.parse(readFileSync(fileURLToPath(new URL('../../templates/crm/pack.json', import.meta.url)), 'utf8')) as Json;

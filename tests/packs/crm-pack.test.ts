@@ -42,10 +42,23 @@ describe('the CRM pack document', () => {
     expect(keys).toEqual(expect.arrayContaining(['admin', 'rep', 'manager', 'finance', 'service', 'pool_east', 'pool_south', 'pool_north']));
   });
 
+  it('gives the new leads of each region to the people of its role in turn, with no counter of its own', () => {
+    const customer = pack.forms.find((f) => f.key === 'customer')!.definition;
+    const regions = (customer.fields.find((f) => f.key === 'region') as { options: { value: string }[] }).options.map((o) => o.value);
+    const automations = pack.workflows!.customer!.automations ?? [];
+    for (const region of regions) {
+      const turn = automations.filter((a) => a.actions.some((x) => x.type === 'assignInTurn') && JSON.stringify(a.condition).includes(`"${region}"`));
+      expect(turn, region).toHaveLength(1);
+      expect(turn[0]!.on).toEqual({ event: 'created' });
+      expect(turn[0]!.actions).toEqual([{ type: 'assignInTurn', field: 'owner', among: [{ type: 'role', role: `pool_${region}` }] }]);
+    }
+    expect(pack.forms.map((f) => f.key)).not.toContain('region');
+  });
+
   it('brings small but believable sample data for every main form', () => {
     const counts = Object.fromEntries(Object.entries(pack.records ?? {}).map(([k, list]) => [k, list.length]));
     expect(counts.customer).toBe(10);
-    for (const form of ['region', 'followup', 'quote', 'order', 'contract', 'payplan', 'invoice', 'returns', 'service']) expect(counts[form], form).toBeGreaterThan(0);
+    for (const form of ['followup', 'quote', 'order', 'contract', 'payplan', 'invoice', 'returns', 'service']) expect(counts[form], form).toBeGreaterThan(0);
     const names = (pack.records!.customer ?? []).map((r) => String(r.data.name));
     expect(names.some((n) => /[\u4e00-\u9fff]/.test(n))).toBe(true);
     expect(names.some((n) => /^[A-Za-z]/.test(n))).toBe(true);

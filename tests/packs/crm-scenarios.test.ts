@@ -67,42 +67,42 @@ describe('the CRM pack', () => {
 
   beforeAll(async () => {
     // retries after a concurrent edit come quickly, so settling waits for them
-    h = await startHarness({ TRELLIS_JOB_BACKOFF_MS: '50' });
+    // days are counted in UTC here, as the test computes its dates
+    h = await startHarness({ TRELLIS_JOB_BACKOFF_MS: '50', TRELLIS_TIME_ZONE: 'UTC' });
     const started = performance.now();
     const app = await ok(h.call('POST', '/api/packs/crm/install', { withSampleData: true }), 201);
     installMs = performance.now() - started;
     appId = app.id;
     for (const f of (await ok(h.call('GET', `/api/apps/${appId}/forms`))).items as Json[]) {
       form[{
-        'Sales region': 'region', Customer: 'customer', 'Claim from the pool': 'claim', 'Customer hand-over': 'handover', 'Follow-up plan': 'plan',
+        Customer: 'customer', 'Claim from the pool': 'claim', 'Customer hand-over': 'handover', 'Follow-up plan': 'plan',
         'Follow-up record': 'followup', Quotation: 'quote', 'Sales order': 'order', Contract: 'contract', 'Payment plan': 'payplan',
         'Invoice request': 'invoice', Return: 'returns', 'Service work order': 'service',
       }[f.draft.name.en as string]!] = f.id;
     }
     const keyOfRole: Record<string, string> = {
       'CRM administrator': 'admin', 'Sales rep': 'rep', 'Sales manager': 'manager', Finance: 'finance', 'Customer service': 'service',
-      'East China pools': 'pool_east', 'South China pools': 'pool_south', 'North China pools': 'pool_north',
+      'East China sales': 'pool_east', 'South China sales': 'pool_south', 'North China sales': 'pool_north',
     };
     for (const r of (await ok(h.call('GET', `/api/roles?appId=${appId}`))).items as Json[]) role[keyOfRole[r.name.en]!] = r.id;
 
     await person('Li', ['rep', 'pool_east']);
     await person('Wang', ['rep', 'pool_east']);
     await person('Chen', ['rep', 'pool_south']);
+    // a rep not yet in the North China sales role: the North region has nobody to take its leads
+    await person('Zhou', ['rep']);
     await person('Zhao', ['manager']);
     await person('Qian', ['finance']);
     await person('Sun', ['service']);
     await person('Ma', ['admin']);
-    // the East region hands its leads to Li and Wang in turn
-    const east = (await list(people.Zhao!.call, 'region', { field: 'region', op: 'eq', value: 'east' }))[0];
-    await ok(people.Zhao!.call('PATCH', `/api/forms/${form.region}/records/${east.id}`, { data: { reps: [people.Li!.id, people.Wang!.id] }, version: east.version }));
   }, 120_000);
   afterAll(async () => h?.close());
 
   it('is listed, and installs with its sample data on a fresh server in under 5 seconds', async () => {
     const packs = (await ok(h.call('GET', '/api/packs'))).items as Json[];
-    expect(packs.find((p) => p.id === 'crm')).toMatchObject({ name: { en: 'CRM', zh: '客户关系管理' }, category: 'crm', forms: 13 });
+    expect(packs.find((p) => p.id === 'crm')).toMatchObject({ name: { en: 'CRM', zh: '客户关系管理' }, category: 'crm', forms: 12 });
     expect(installMs, `install took ${Math.round(installMs)} ms`).toBeLessThan(5000);
-    expect(Object.keys(form)).toHaveLength(13);
+    expect(Object.keys(form)).toHaveLength(12);
     expect(Object.keys(role)).toHaveLength(8);
     expect(await list(h.call, 'customer')).toHaveLength(10);
     const orders = await list(h.call, 'order');
@@ -115,31 +115,44 @@ describe('the CRM pack', () => {
     expect((await people.Ma!.call('GET', `/api/apps/${appId}/export`)).status).toBe(200);
   });
 
-  it('assigns new leads round-robin within their region and tells each rep', async () => {
-    const leads: Json[] = [];
-    for (const [name, phone] of [['宁波海天塑机贸易有限公司', '057487001111'], ['Wuxi Sunrise Textiles Co., Ltd.', '051082002222'], ['南京博远软件有限公司', '02583003333']] as const) {
-      leads.push(await submit('Zhao', 'customer', { name, phone, region: 'east', source: 'fair', pool: 'lead' }));
-      await settle();
-    }
+  it('assigns new leads round-robin among the reps of their region and tells each rep', async () => {
+    // four East leads entered at the same moment: Li and Wang get two each
+    const names = [['宁波海天塑机贸易有限公司', '057487001111'], ['Wuxi Sunrise Textiles Co., Ltd.', '051082002222'], ['南京博远软件有限公司', '02583003333'], ['Changzhou Tianning Bearings Co., Ltd.', '051986001212']] as const;
+    const leads = await Promise.all(names.map(([name, phone]) => submit('Zhao', 'customer', { name, phone, region: 'east', source: 'fair', pool: 'lead' })));
     const south = await submit('Zhao', 'customer', { name: '佛山顺和家具有限公司', phone: '075784004444', region: 'south', pool: 'lead' });
+    const north = await submit('Zhao', 'customer', { name: '天津港湾冷链物流有限公司', phone: '02266005151', region: 'north', pool: 'lead' });
     await settle();
     const owners = await Promise.all(leads.map(async (l) => (await get('customer', l.id)).data));
-    expect(owners.map((d) => d.owner)).toEqual([people.Li!.id, people.Wang!.id, people.Li!.id]);
-    expect(owners.every((d) => d.pool === 'owned')).toBe(true);
-    // the South region has no reps yet: its lead waits in the lead pool
-    expect((await get('customer', south.id)).data).toMatchObject({ pool: 'lead' });
-    expect((await get('customer', south.id)).data.owner).toBeUndefined();
-    const east = (await list(h.call, 'region', { field: 'region', op: 'eq', value: 'east' }))[0];
-    expect(east.data.nextIndex).toBe(3);
-    const told = (await notes('Wang')).filter((n) => n.kind === 'message' && n.recordId === leads[1].id);
-    expect(told).toHaveLength(1);
-    expect(told[0].message).toMatchObject({ en: 'Customer Wuxi Sunrise Textiles Co., Ltd. is now yours' });
+    const count = (who: string) => owners.filter((d) => d.owner === people[who]!.id).length;
+    expect([count('Li'), count('Wang')]).toEqual([2, 2]);
+    // given to a rep, a lead becomes theirs, followed up today
+    expect(owners.every((d) => d.pool === 'owned' && d.lastFollowUp === new Date().toISOString().slice(0, 10))).toBe(true);
+    for (const [i, lead] of leads.entries()) {
+      const who = owners[i]!.owner === people.Li!.id ? 'Li' : 'Wang';
+      const told = (await notes(who)).filter((n) => n.kind === 'message' && n.recordId === lead.id);
+      expect(told, `${who} told of ${names[i]![0]}`).toHaveLength(1);
+      expect(told[0].message).toMatchObject({ en: `Customer ${names[i]![0]} is now yours` });
+    }
+    // the South region has one rep: Chen gets its lead
+    expect((await get('customer', south.id)).data).toMatchObject({ pool: 'owned', owner: people.Chen!.id });
+    // the North region has nobody yet: its lead waits in the lead pool, and the administrator sees why
+    expect((await get('customer', north.id)).data).toMatchObject({ pool: 'lead' });
+    expect((await get('customer', north.id)).data.owner).toBeUndefined();
+    const failed = (await ok(h.call('GET', '/api/jobs/failed?queue=automation'))).items as Json[];
+    const stuck = failed.find((j) => JSON.stringify(j).includes(north.id));
+    expect(stuck?.error).toMatch(/Nobody to give record/);
+    // Zhou joins North China sales, the administrator retries, and the lead is Zhou's
+    await ok(h.call('PATCH', `/api/users/${people.Zhou!.id}`, { roles: [role.rep!, role.pool_north!] }));
+    expect((await h.call('POST', `/api/jobs/automation/${encodeURIComponent(stuck.id)}/retry`)).status).toBe(204);
+    await settle();
+    expect((await get('customer', north.id)).data).toMatchObject({ pool: 'owned', owner: people.Zhou!.id });
+    expect((await notes('Zhou')).some((n) => n.kind === 'message' && n.recordId === north.id)).toBe(true);
   });
 
   it('shows each rep the pools of their own region, lets them claim from it, and never a customer someone holds', async () => {
     const chenSees = await list(people.Chen!.call, 'customer');
     expect(chenSees.length).toBeGreaterThan(0);
-    expect(chenSees.every((c) => c.data.region === 'south' && ['lead', 'public'].includes(c.data.pool))).toBe(true);
+    expect(chenSees.every((c) => c.data.region === 'south' && (['lead', 'public'].includes(c.data.pool) || c.data.owner === people.Chen!.id))).toBe(true);
     expect(chenSees.map((c) => c.data.name)).toEqual(expect.arrayContaining(['Shenzhen Nova IoT Technology Co., Ltd.', '广州珠江医疗器械有限公司']));
     // another region's pool is not Chen's to see
     const liSees = await list(people.Li!.call, 'customer');
@@ -237,8 +250,14 @@ describe('the CRM pack', () => {
   it('returns customers without a follow-up for 30 days to the public pool on the nightly run and tells the manager', async () => {
     const stale = await submit('Wang', 'customer', { name: '温州瑞安阀门有限公司', phone: '057765008888', region: 'east' });
     const fresh = await submit('Wang', 'customer', { name: 'Shaoxing Keqiao Fabrics Co., Ltd.', phone: '057584009999', region: 'east' });
-    const old = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
-    await ok(h.call('PATCH', `/api/forms/${form.customer}/records/${stale.id}`, { data: { lastFollowUp: old }, version: stale.version }));
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    // the date of the last follow-up is kept by the follow-up records: a rep cannot move it
+    const forged = await people.Wang!.call('PATCH', `/api/forms/${form.customer}/records/${stale.id}`, { data: { lastFollowUp: daysAgo(-7) }, version: stale.version });
+    expect(forged.status, JSON.stringify(forged.body)).toBe(422);
+    expect(forged.body.error.details.fields[0]).toMatchObject({ field: 'lastFollowUp' });
+    // the last follow-ups were 30 days ago (due back) and 29 days ago (one day left)
+    await ok(h.call('PATCH', `/api/forms/${form.customer}/records/${stale.id}`, { data: { lastFollowUp: daysAgo(30) }, version: stale.version }));
+    await ok(h.call('PATCH', `/api/forms/${form.customer}/records/${fresh.id}`, { data: { lastFollowUp: daysAgo(29) }, version: fresh.version }));
     await settle();
     // the 01:00 run comes due now
     await h.jobs.add('automation', 'schedule', { formId: form.customer, automationId: 'backToPool', at: new Date().toISOString() }, { jobId: `nightly-${Date.now()}` });
