@@ -228,6 +228,7 @@ function RecordActionEditor({ action, onChange }: { action: Extract<Action, { ty
           </Async>
         </div>
       </div>
+      {action.type === 'createRecord' && <PerRowPicker action={action} onChange={onChange} />}
       {action.form && target === null && <p className="alert">{t({ en: 'The target form is missing or not published.', zh: '目标表单不存在或未发布。' })}</p>}
       {target && action.type === 'updateRecords' && <FilterEditor action={action} target={target} onChange={onChange} />}
       {target && <MappingEditor action={action} target={target} onChange={onChange} />}
@@ -272,7 +273,9 @@ function FilterEditor({ action, target, onChange }: { action: Extract<Action, { 
 function MappingEditor({ action, target, onChange }: { action: Extract<Action, { type: 'createRecord' | 'updateRecords' }>; target: FormDefinition; onChange(next: Action): void }) {
   const t = useT();
   const dir = useDirectory();
-  const sources = sourceFields(dir.fields, t);
+  // one record per row: a value reads the row's columns, or the record's fields under "record."
+  const each = action.type === 'createRecord' && action.forEach ? dir.fields.find((f) => f.key === action.forEach && f.type === 'subtable') : undefined;
+  const sources = each ? [...sourceFields(each.fields ?? [], t), ...sourceFields(dir.fields, t, 'record.')] : sourceFields(dir.fields, t);
   const values = action.values as Record<string, Mapping>;
   const setValue = (key: string, v: Mapping | undefined) => {
     const next = { ...values };
@@ -295,6 +298,34 @@ function MappingEditor({ action, target, onChange }: { action: Extract<Action, {
         ),
       )}
     </fieldset>
+  );
+}
+
+/** "Create a record" once, or once per row of one of the form's sub-tables (e.g. a work order per plan line). */
+function PerRowPicker({ action, onChange }: { action: Extract<Action, { type: 'createRecord' }>; onChange(next: Action): void }) {
+  const t = useT();
+  const dir = useDirectory();
+  const id = useId();
+  const tables = dir.fields.filter((f) => f.type === 'subtable');
+  if (!tables.length && !action.forEach) return null;
+  return (
+    <div className="field">
+      <label htmlFor={`${id}-each`}>{t({ en: 'How many records', zh: '新增几条数据' })}</label>
+      <select
+        id={`${id}-each`}
+        value={action.forEach ?? ''}
+        onChange={(e) => {
+          const { forEach: _dropped, ...rest } = action;
+          // the values read other things per row: they start again
+          onChange(e.target.value ? { ...rest, forEach: e.target.value, values: {} } : { ...rest, values: {} });
+        }}
+      >
+        <option value="">{t({ en: 'One record', zh: '一条数据' })}</option>
+        {tables.map((f) => <option key={f.key} value={f.key}>{t({ en: 'One per row of {table}', zh: '{table}的每一行一条' }, { table: t(f.label) })}</option>)}
+        {action.forEach && !tables.some((f) => f.key === action.forEach) && <option value={action.forEach}>{action.forEach}</option>}
+      </select>
+      {action.forEach && <div className="help">{t({ en: 'Each value can read the row’s columns, and the record’s fields under “Record”.', zh: '每个值可读取该行的列，以及“记录”下的本记录字段。' })}</div>}
+    </div>
   );
 }
 

@@ -113,6 +113,17 @@ describe('whereUsed', () => {
     expect(whereUsed(input('lines.price')).map((u) => u.path)).toEqual(['fields[8].fields[2].formula']);
   });
 
+  it('finds a sub-table that makes one record per row, and the columns its values read', () => {
+    const perRow: WorkflowDefinition = {
+      nodes: [{ id: 'split', type: 'action', action: { type: 'createRecord', form: 'archive', forEach: 'lines', values: { item: { var: 'price' }, of: { var: 'record.no' } } } }],
+      edges: [],
+    };
+    const found = (field: string) => whereUsed({ formId: 'ord', form: order, field, workflow: perRow }).filter((u) => u.scope === 'workflow').map((u) => `${u.kind}:${u.path}`);
+    expect(found('lines')).toEqual(['workflowAction:nodes[0].action']);
+    expect(found('lines.price')).toEqual(['workflowAction:nodes[0].action']);
+    expect(found('lines.qty')).toEqual([]);
+  });
+
   it('gives nothing for a field nobody refers to', () => {
     const lonely: FormDefinition = { name: 'x', fields: [{ key: 'a', type: 'text', label: 'A' }] };
     expect(whereUsed({ formId: 'x', form: lonely, field: 'a', workflow: { nodes: [], edges: [] } })).toEqual([]);

@@ -157,8 +157,13 @@ function mappingUses(m: Mapping, target: FieldRef): boolean {
 function actionUses(action: Action, target: FieldRef, formId: string): boolean {
   const own = actionForm(action) === formId && target.table === undefined;
   switch (action.type) {
-    case 'createRecord':
+    case 'createRecord': {
+      const each = action.forEach;
+      // one record per row: the sub-table itself, and its columns as the values read them
+      if (each !== undefined && target.table === undefined && each === target.key) return true;
+      if (each !== undefined && target.table === each && Object.values(action.values).some((m) => logicRefersTo(m as Logic, { key: target.key }))) return true;
       return (own && Object.hasOwn(action.values, target.key)) || Object.values(action.values).some((m) => mappingUses(m, target));
+    }
     case 'updateRecords': {
       const f = filterUses(action.filter, target, action.form === formId);
       return f.field || f.logic || (own && Object.hasOwn(action.values, target.key)) || Object.values(action.values).some((v) => logicRefersTo(v, target));

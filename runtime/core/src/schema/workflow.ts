@@ -52,7 +52,13 @@ export type CompanyFact = (typeof COMPANY_FACTS)[number];
 
 export const ActionSchema = Type.Union([
   Type.Object(
-    { type: Type.Literal('createRecord'), form: Id, values: Type.Record(FieldKey, MappingSchema, { maxProperties: 200 }) },
+    {
+      type: Type.Literal('createRecord'),
+      form: Id,
+      values: Type.Record(FieldKey, MappingSchema, { maxProperties: 200 }),
+      /** one record per row of this sub-table of the source record (e.g. a work order per plan line): the values then read the row's columns, and the record as `record` */
+      forEach: Type.Optional(FieldKey),
+    },
     { additionalProperties: false },
   ),
   Type.Object(

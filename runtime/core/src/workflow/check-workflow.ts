@@ -246,6 +246,14 @@ function checkAction(
     return;
   }
   const targetFields = new Map(target.fields.map((f) => [f.key, f]));
+  // one record per row: the values read that row's columns (and the record as `record`)
+  const each = action.type === 'createRecord' && action.forEach !== undefined ? source.get(action.forEach) : undefined;
+  if (action.type === 'createRecord' && action.forEach !== undefined) {
+    if (!each) report('actionField', `one record per row of "${action.forEach}", which the form does not have`);
+    else if (each.type !== 'subtable') report('actionField', `one record per row of "${action.forEach}", which is not a sub-table of the form`);
+  }
+  const eachColumns = new Set((each?.type === 'subtable' ? each.fields ?? [] : []).map((s) => s.key));
+  const valueVar = (name: string) => known(name) || eachColumns.has(name) || (each !== undefined && name === 'record') || (action.type === 'updateRecords' && name === 'target');
   for (const [key, mapping] of Object.entries(action.values)) {
     const f = targetFields.get(key);
     if (!f) report('actionField', `form "${action.form}" has no field "${key}"`);
@@ -265,7 +273,7 @@ function checkAction(
       }
     } else {
       // an update's values also see the record being updated as `target`
-      logic(`value "${key}"`, mapping, (name) => known(name) || (action.type === 'updateRecords' && name === 'target'));
+      logic(`value "${key}"`, mapping, valueVar);
     }
   }
   void where;

@@ -67,17 +67,26 @@ export class ActionRunner {
     const onBehalfOf = record.createdBy;
     switch (action.type) {
       case 'createRecord': {
-        const data: RecordData = {};
-        for (const [field, mapping] of Object.entries(action.values)) {
-          const v = mapValue(mapping, scope, record.data);
-          if (v !== null && v !== undefined) data[field] = v;
-        }
-        try {
-          await this.records.create(action.form, data, { kind: 'system', onBehalfOf }, { id: recordIdFor(key) });
-        } catch (e) {
-          // wrong values can never become right by retrying: the instance goes to error, nothing was written
-          if (e instanceof TrellisError && ['VALIDATION_FAILED', 'NOT_FOUND', 'UNIQUE_VIOLATION', 'CONFLICT'].includes(e.code)) throw new PermanentJobError(`Creating a record in form "${action.form}" failed: ${e.message}`);
-          throw e;
+        // one record, or one per row of a sub-table (each row's values read its columns, the record as `record`)
+        const rows = action.forEach === undefined ? [null] : tableRows(record.data[action.forEach]);
+        for (const [i, row] of rows.entries()) {
+          const at = row === null ? scope : { ...scope, ...row, record: scope.record };
+          const data: RecordData = {};
+          for (const [field, mapping] of Object.entries(action.values)) {
+            const v = mapValue(mapping, at, record.data);
+            if (v !== null && v !== undefined) data[field] = v;
+          }
+          // the id comes from the action's key (and the row): a retry finds the records made before and goes on
+          const id = recordIdFor(row === null ? key : `${key}\n${i}`);
+          try {
+            await this.records.create(action.form, data, { kind: 'system', onBehalfOf }, { id });
+          } catch (e) {
+            // wrong values can never become right by retrying: the instance goes to error, nothing more is written
+            if (e instanceof TrellisError && ['VALIDATION_FAILED', 'NOT_FOUND', 'UNIQUE_VIOLATION', 'CONFLICT'].includes(e.code)) {
+              throw new PermanentJobError(`Creating a record in form "${action.form}"${row === null ? '' : ` for row ${i + 1} of "${action.forEach}"`} failed: ${e.message}`);
+            }
+            throw e;
+          }
         }
         return;
       }
@@ -182,6 +191,11 @@ export class ActionRunner {
       }
     }
   }
+}
+
+/** The rows of a sub-table value (anything else has none). */
+function tableRows(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? value.filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object' && !Array.isArray(r)) : [];
 }
 
 /** A record id derived from an idempotency key (same key, same id). */
