@@ -198,7 +198,12 @@ describe('data import in the runtime', () => {
     expect(globex.status, JSON.stringify(globex.body)).toBe(201);
     customerIds.Globex = globex.body.id;
     await page.getByRole('button', { name: 'Import another file' }).click();
+    await page.getByRole('heading', { name: '1. File' }).waitFor();
     await page.getByLabel('Choose a CSV or Excel file').setInputFiles({ name: 'orders.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsx });
+    // the file is read (a refusal would show as an alert: say which, rather than wait for a button that never comes)
+    await page.getByLabel('Chosen file').getByText('2 rows, 4 columns').waitFor().catch(async (e: unknown) => {
+      throw new Error(`the chosen file was not read; the page says: ${await page.locator('main').innerText().catch(() => '?')}`, { cause: e });
+    });
     await page.getByRole('button', { name: 'Check (dry run)' }).click();
     await result.getByText('2 rows would import, none would fail.').waitFor();
     await page.getByRole('button', { name: 'Import 2 rows' }).click();
