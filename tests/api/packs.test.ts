@@ -290,6 +290,54 @@ describe('template packs', () => {
       expect((await exported(appId)).manifest.version).toBe('1.0.0');
     });
 
+    it('runs the data migrations of the versions it crosses, once per record, and reports the records a form refuses', async () => {
+      const appId = await install();
+      const next = newer();
+      next.forms[0].definition.fields.push({ key: 'segment', type: 'select', label: { en: 'Segment', zh: '客户分级' }, options: ['key', 'regular'] });
+      next.migrations = [
+        { id: 'old', since: '1.0.0', form: 'invoice', values: { amount: 0 } }, // the installed version's: not run again
+        { id: 'keyAccounts', since: '1.1.0', form: 'customer', filter: { field: 'region', op: 'eq', value: 'north' }, values: { segment: 'key' } },
+        { id: 'tax', since: '1.1.0', description: { en: 'Amounts include 6 % tax', zh: '金额含 6% 税' }, form: 'invoice', values: { amount: { '*': [{ var: 'amount' }, 1.06] } } },
+        { id: 'clash', since: '1.1.0', form: 'customer', filter: { field: 'region', op: 'eq', value: 'south' }, values: { name: 'Acme Trading' } },
+      ];
+      const preview = await h.call('POST', `/api/apps/${appId}/upgrade`, { pack: next });
+      expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+      expect(preview.body.migrations.map((m: Json) => [m.id, m.records])).toEqual([['keyAccounts', 1], ['tax', 1], ['clash', 1]]);
+      const forms = await formsOf(appId);
+      expect((await recordsOf(forms.Invoice.id))[0].data.amount).toBe(1200);
+
+      const applied = await h.call('POST', `/api/apps/${appId}/upgrade`, { pack: next, apply: true });
+      expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+      const byId = Object.fromEntries(applied.body.migrations.map((m: Json) => [m.id, m]));
+      expect([byId.keyAccounts.records, byId.tax.records, byId.clash.records]).toEqual([1, 1, 0]);
+      expect(byId.tax.description).toEqual({ en: 'Amounts include 6 % tax', zh: '金额含 6% 税' });
+      expect(byId.clash.failed).toHaveLength(1);
+      expect(byId.clash.failed[0].message).toMatch(/Acme Trading|unique|already/i);
+      const customers = await recordsOf(forms.Customer.id);
+      expect(customers.map((c) => [c.data.name, c.data.segment ?? null]).sort()).toEqual([['Acme Trading', 'key'], ['Globex 华南', null]]);
+      const invoice = (await recordsOf(forms.Invoice.id))[0];
+      expect(invoice.data.amount).toBe(1272);
+      // the change is in the record's history, made by the system
+      const acme = customers.find((c) => c.data.name === 'Acme Trading');
+      const timeline = (await h.call('GET', `/api/records/${acme.id}/timeline`)).body.items as Json[];
+      expect(timeline.some((e) => e.changes?.some((c: Json) => c.field === 'segment' && c.to === 'key'))).toBe(true);
+    });
+
+    it('refuses a pack whose migration names a field its form lacks, a computed field, or a later version', async () => {
+      const appId = await install();
+      const next = newer();
+      next.migrations = [
+        { id: 'a', since: '1.1.0', form: 'customer', values: { nickname: 'x' } },
+        { id: 'b', since: '1.2.0', form: 'invoice', values: { amount: 1 } },
+        { id: 'c', since: '1.1.0', form: 'order', values: { no: 'SO-1' } },
+      ];
+      const r = await h.call('POST', `/api/apps/${appId}/upgrade`, { pack: next, apply: true });
+      expect(r.status).toBe(422);
+      const paths = (r.body.error.details.problems as Json[]).map((p) => p.path);
+      expect(paths).toEqual(expect.arrayContaining(['migrations[0].values.nickname', 'migrations[1].since', 'migrations[2].values.no']));
+      expect((await exported(appId)).manifest.version).toBe('1.0.0');
+    });
+
     it('refuses a pack of another id or an app that came from no pack', async () => {
       const appId = await install({});
       const other = newer();

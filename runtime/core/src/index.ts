@@ -38,6 +38,7 @@ export * from './dashboard/figures.js';
 export * from './schema/pack.js';
 export * from './pack/rekey.js';
 export * from './pack/check-pack.js';
+export * from './pack/version.js';
 export * from './pack/merge.js';
 export * from './schema/print-template.js';
 export * from './print/print-values.js';

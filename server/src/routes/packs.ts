@@ -37,6 +37,11 @@ const UpgradeReply = Type.Object({
   changes: Type.Array(Type.Object({ path: Type.String(), op: Type.String() })),
   conflicts: Type.Array(Type.Object({ path: Type.String(), base: Type.Unknown(), mine: Type.Unknown(), theirs: Type.Unknown() })),
   kept: Type.Array(Type.String(), { description: 'forms the new pack dropped, kept with their records' }),
+  migrations: Type.Array(Type.Object({
+    id: Type.String(), form: Type.String(), since: Type.String(), description: Type.Optional(BiText),
+    records: Type.Integer({ description: 'records it changed (a preview: records that match now)' }),
+    failed: Type.Array(Type.Object({ recordId: Type.String(), message: Type.String() }), { description: 'records the form refused, left as they were' }),
+  }), { description: "the pack's data migrations this upgrade runs" }),
 });
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {

@@ -3,6 +3,8 @@ import { grantList } from '../access/principal.js';
 import { checkScopeCondition } from '../access/scope.js';
 import { checkDashboard } from '../dashboard/check.js';
 import { checkFormDefinition } from '../engine/check-definition.js';
+import { checkLogic } from '../engine/logic-guard.js';
+import { normalizeFilter } from '../query/normalize.js';
 import { checkPrintTemplate } from '../print/check.js';
 import { getAjv, toFieldErrors } from '../engine/validate.js';
 import { TrellisError, type DefinitionProblem } from '../errors.js';
@@ -11,6 +13,7 @@ import { DashboardDefinitionSchema } from '../schema/dashboard.js';
 import { PackOutlineSchema, type Pack } from '../schema/pack.js';
 import { PrintTemplateDefinitionSchema, type PrintTemplateDefinition } from '../schema/print-template.js';
 import { checkWorkflow, checkWorkflowShape } from '../workflow/check-workflow.js';
+import { compareVersions } from './version.js';
 
 const validators = new Map<string, ValidateFunction>();
 
@@ -141,6 +144,8 @@ export function checkPack(doc: unknown): DefinitionProblem[] {
     });
   }
 
+  checkMigrations(pack, formOf, add);
+
   const recordKeys = new Map<string, Set<string>>();
   for (const [key, list] of Object.entries(pack.records ?? {})) {
     const seen = new Set<string>();
@@ -168,6 +173,35 @@ export function assertPack(doc: unknown): asserts doc is Pack {
 }
 
 type Add = (path: string, code: string, message: string) => void;
+
+const COMPUTED = new Set(['formula', 'lookup', 'serial']);
+
+/** Data migrations: unique ids, a version no later than the pack's, a form of the pack, a filter that fits it, values for fields it has and may be written. */
+function checkMigrations(pack: Pack, formOf: (key: string) => FormDefinition | null, add: Add): void {
+  const ids = new Set<string>();
+  (pack.migrations ?? []).forEach((m, i) => {
+    const at = `migrations[${i}]`;
+    if (ids.has(m.id)) add(`${at}.id`, 'duplicateKey', `Migration id "${m.id}" is used twice`);
+    ids.add(m.id);
+    if (compareVersions(m.since, pack.manifest.version) > 0) add(`${at}.since`, 'migrationVersion', `${at}: version ${m.since} is later than the pack's ${pack.manifest.version}`);
+    const form = formOf(m.form);
+    if (!form) return add(`${at}.form`, 'unknownForm', `${at}.form: form "${m.form}" is not a form of the pack`);
+    try {
+      normalizeFilter(m.filter, form, { now: new Date(0), timeZone: 'UTC' });
+    } catch (e) {
+      add(`${at}.filter`, 'filter', `${at}.filter: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const fields = new Map(form.fields.map((f) => [f.key, f]));
+    for (const [key, logic] of Object.entries(m.values)) {
+      const f = fields.get(key);
+      if (!f) add(`${at}.values.${key}`, 'unknownField', `${at}: form "${m.form}" has no field "${key}"`);
+      else if (COMPUTED.has(f.type)) add(`${at}.values.${key}`, 'computedField', `${at}: "${key}" is a ${f.type} field, computed by the form`);
+      for (const p of checkLogic(logic, { isKnownVar: (name) => fields.has(name) || ['id', 'createdAt', 'updatedAt', 'createdBy', 'status'].includes(name) })) {
+        add(`${at}.values.${key}`, 'logic', `${at}.values.${key}: ${p}`);
+      }
+    }
+  });
+}
 
 function checkFormRefs(fields: readonly (Field | SubField)[], at: string, formOf: (k: string) => FormDefinition | null, add: Add): void {
   fields.forEach((f, i) => {

@@ -23,6 +23,9 @@ const PackKey = Type.String({ pattern: PACK_KEY_PATTERN });
 const BiText = (maxLength: number) =>
   Type.Object({ en: Type.String({ minLength: 1, maxLength }), zh: Type.String({ minLength: 1, maxLength }) }, { additionalProperties: false });
 
+/** a semantic version, e.g. 1.2.0 or 2.0.0-beta.1 */
+const VERSION_PATTERN = '^(0|[1-9][0-9]{0,5})\\.(0|[1-9][0-9]{0,5})\\.(0|[1-9][0-9]{0,5})(-[0-9A-Za-z.-]{1,40})?$';
+
 /** the well-known categories; any other slug is accepted too */
 export const PACK_CATEGORIES = ['erp', 'scm', 'crm', 'other'] as const;
 
@@ -32,7 +35,7 @@ export const PackManifestSchema = Type.Object(
     id: Type.String({ pattern: '^[a-z][a-z0-9-]{0,63}$' }),
     name: BiText(200),
     /** semantic version, e.g. 1.2.0 (upgrades only go forward) */
-    version: Type.String({ pattern: '^(0|[1-9][0-9]{0,5})\\.(0|[1-9][0-9]{0,5})\\.(0|[1-9][0-9]{0,5})(-[0-9A-Za-z.-]{1,40})?$' }),
+    version: Type.String({ pattern: VERSION_PATTERN }),
     /** erp, scm, crm, other, or another slug */
     category: Type.String({ pattern: '^[a-z][a-z0-9-]{0,39}$' }),
     description: BiText(2000),
@@ -80,6 +83,27 @@ export const PackRecordSchema = Type.Object(
 );
 export type PackRecord = Static<typeof PackRecordSchema>;
 
+/**
+ * A data migration: when an app is upgraded from a version before `since` to
+ * `since` or later, the records of `form` that match `filter` get `values`
+ * (json-logic over the record's own fields; `$today`, `$now`). The only way an
+ * upgrade changes records; each record changes once, through the record engine.
+ */
+export const PackMigrationSchema = Type.Object(
+  {
+    id: PackKey,
+    /** the pack version that brings it */
+    since: Type.String({ pattern: VERSION_PATTERN }),
+    description: Type.Optional(BiText(2000)),
+    form: PackKey,
+    /** which records (a filter tree with plain values); every record when absent */
+    filter: Type.Optional(Type.Unknown()),
+    values: Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]{0,63}$' }), Type.Unknown(), { minProperties: 1, maxProperties: 200 }),
+  },
+  { additionalProperties: false },
+);
+export type PackMigration = Static<typeof PackMigrationSchema>;
+
 /** The pack schema around given schemas of a form, a workflow and a dashboard definition. */
 function packSchema<F extends TSchema, W extends TSchema, D extends TSchema>(form: F, workflow: W, dashboard: D) {
   return Type.Object(
@@ -92,6 +116,8 @@ function packSchema<F extends TSchema, W extends TSchema, D extends TSchema>(for
       roles: Type.Optional(Type.Array(PackRoleSchema, { maxItems: 200 })),
       /** form key → print templates (checked against the print template schema by check-pack.ts) */
       printTemplates: Type.Optional(Type.Record(PackKey, Type.Array(Type.Unknown(), { maxItems: 50 }), { maxProperties: 200 })),
+      /** data migrations, run by upgrades (never by installs) */
+      migrations: Type.Optional(Type.Array(PackMigrationSchema, { maxItems: 100 })),
       /** form key → sample records, installed on request */
       records: Type.Optional(Type.Record(PackKey, Type.Array(PackRecordSchema, { maxItems: 5000 }), { maxProperties: 200 })),
     },

@@ -1,11 +1,12 @@
 import {
-  assertPack, checkPack, jsonEqual, mergePack, remapPack, TrellisError,
+  assertPack, checkPack, compareVersions, jsonEqual, mergePack, remapPack, TrellisError,
   type MergeConflict, type Pack, type PackChange, type PrintTemplateDefinition, type Resolution,
 } from '@trellis/core';
 import type { PackKeys } from '../../store/port.js';
 import type { UserActor } from '../access/actor.js';
 import { exportApp } from './pack-exporter.js';
 import { withoutRecords } from './pack-installer.js';
+import { pendingMigrations, runMigrations, type MigrationReport } from './pack-migrations.js';
 import { createEmptyForm, publishForms, roleInput, type PackDeps } from './pack-writer.js';
 
 export interface UpgradeResult {
@@ -18,23 +19,12 @@ export interface UpgradeResult {
   conflicts: MergeConflict[];
   /** forms the new pack no longer has: kept with their records (an upgrade never removes data) */
   kept: string[];
+  /** the pack's data migrations this upgrade runs: records they change (preview: match now), records refused */
+  migrations: MigrationReport[];
   applied: boolean;
 }
 
-/** `1.10.0` > `1.9.3`; a pre-release sorts before its release. */
-export function compareVersions(a: string, b: string): number {
-  const parse = (v: string) => {
-    const [core = '', pre] = v.split('-', 2);
-    return { nums: core.split('.').map(Number), pre: pre ?? null };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  for (let i = 0; i < 3; i++) if ((x.nums[i] ?? 0) !== (y.nums[i] ?? 0)) return (x.nums[i] ?? 0) - (y.nums[i] ?? 0);
-  if (x.pre === y.pre) return 0;
-  if (x.pre === null) return 1;
-  if (y.pre === null) return -1;
-  return x.pre.localeCompare(y.pre);
-}
+export { compareVersions };
 
 /**
  * Upgrades an app to a newer version of the pack it came from: a three-way
@@ -63,8 +53,9 @@ export async function upgradeApp(
   const { merged, conflicts, changes } = mergePack(install.base, mine, withoutRecords(theirs), options.resolutions ?? {});
   const mergedKeys = new Set(merged.forms.map((f) => f.key));
   const kept = mine.forms.filter((f) => !mergedKeys.has(f.key)).map((f) => f.key);
-  const result: UpgradeResult = { packId: install.packId, from: install.packVersion, to: theirs.manifest.version, changes, conflicts, kept, applied: false };
-  if (!options.apply) return result;
+  const pending = pendingMigrations(theirs, install.packVersion);
+  const result: UpgradeResult = { packId: install.packId, from: install.packVersion, to: theirs.manifest.version, changes, conflicts, kept, migrations: [], applied: false };
+  if (!options.apply) return { ...result, migrations: await runMigrations(deps, pending, current.keys.forms, false) };
   if (conflicts.length) {
     throw new TrellisError('CONFLICT', `${conflicts.length} conflict(s) need a resolution ('mine' or 'theirs') before the upgrade can be applied`, { conflicts });
   }
@@ -75,12 +66,15 @@ export async function upgradeApp(
     throw new TrellisError('INVALID_DEFINITION', `The merged app would not be valid: ${problems.slice(0, 5).map((p) => p.message).join('; ')}`, { problems });
   }
   const keys = await write(deps, actor, appId, mine, whole, current.keys);
+  // records change only here, after the definitions they must fit; the install still names the old version until
+  // they ran, so an upgrade interrupted here is simply asked for again (each record is migrated once)
+  const migrations = await runMigrations(deps, pending, keys.forms, true);
   const now = new Date().toISOString();
   await deps.store.entities.update('packInstall', {
     ...install, packVersion: theirs.manifest.version, base: withoutRecords(theirs), keys: { ...keys, records: install.keys.records },
     version: install.version + 1, updatedAt: now,
   }, install.version);
-  return { ...result, applied: true };
+  return { ...result, migrations, applied: true };
 }
 
 type Undo = () => Promise<unknown>;
