@@ -392,6 +392,11 @@ describe('the ERP pack', () => {
       expect(warned, who).toHaveLength(1);
       expect(warned[0].message.en).toBe('MC-10 控制板 Control board (RM-P05) is below its safety stock: 10 块 pc on hand, safety 40; suggested order 290');
     }
+    // more than is on hand is refused, and nothing moves
+    const tooMany = await people.Wang!.call('POST', `/api/forms/${form.issue}/records`, { data: { workOrder: mcWo.id, material: pcb.id, qty: 11 } });
+    expect(tooMany.status, JSON.stringify(tooMany.body)).toBe(422);
+    expect(tooMany.body.error.details.fields).toEqual([{ field: 'qty', code: 'check', message: { en: 'More than is on hand', zh: '超出现存量' } }]);
+    expect((await get('product', pcb.id)).data.onHand).toBe(10);
     // further issues while below warn no more; the daily reorder list names every item below its safety stock
     await submit('Wang', 'issue', { workOrder: mcWo.id, material: pcb.id, qty: 5 });
     expect(await messages('Wang', pcb.id)).toHaveLength(1);

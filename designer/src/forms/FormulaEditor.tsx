@@ -1,7 +1,7 @@
 // The formula editor: an expression such as `{price} * {qty}` (core/design/expression.ts) with a
 // field picker and a function list to insert from, the live result computed by core's json-logic
 // on sample values the admin types, and the error when the expression is wrong. Stored as json-logic.
-import { useMemo, useRef, useState } from 'react';
+import { useId, useMemo, useRef, useState } from 'react';
 import {
   applyLogic, checkLogic, CONTEXT_VARS, ExpressionError, expressionToLogic, fieldType, logicToExpression, logicVars, ruleScope,
   type Field, type Logic, type SubField,
@@ -42,6 +42,8 @@ export interface FormulaEditorProps {
   fields: readonly AnyField[];
   /** for a row formula: the form's top-level fields, read as {$parent.key} */
   parentFields?: readonly AnyField[];
+  /** names of the group and of the expression box (default "Formula", "Formula expression") */
+  label?: { group: string; input: string };
 }
 
 function parse(src: string, known: Set<string>): { logic?: Logic; error?: string; at?: number } {
@@ -71,8 +73,9 @@ function sampleFor(f: AnyField, text: string): unknown {
   return text;
 }
 
-export function FormulaEditor({ value, onChange, fields, parentFields }: FormulaEditorProps) {
+export function FormulaEditor({ value, onChange, fields, parentFields, label }: FormulaEditorProps) {
   const t = useT();
+  const uid = useId();
   const area = useRef<HTMLTextAreaElement>(null);
   const [src, setSrc] = useState(() => logicToExpression(value) ?? JSON.stringify(value));
   const [samples, setSamples] = useState<Record<string, string>>({});
@@ -118,17 +121,17 @@ export function FormulaEditor({ value, onChange, fields, parentFields }: Formula
   const pickable = [...fields, ...(parentFields ?? []).map((f) => ({ ...f, key: `$parent.${f.key}` }))];
 
   return (
-    <div className="fd-formula" role="group" aria-label={t({ en: 'Formula', zh: '公式' })}>
-      <label htmlFor="fd-formula-src">{t({ en: 'Formula expression', zh: '公式表达式' })}</label>
+    <div className="fd-formula" role="group" aria-label={label?.group ?? t({ en: 'Formula', zh: '公式' })}>
+      <label htmlFor={`${uid}-src`}>{label?.input ?? t({ en: 'Formula expression', zh: '公式表达式' })}</label>
       <textarea
-        id="fd-formula-src"
+        id={`${uid}-src`}
         ref={area}
         className="mono"
         rows={3}
         spellCheck={false}
         value={src}
         aria-invalid={parsed.error ? true : undefined}
-        aria-describedby="fd-formula-status"
+        aria-describedby={`${uid}-status`}
         placeholder="{price} * {qty}"
         onChange={(e) => edit(e.target.value)}
       />
@@ -148,7 +151,7 @@ export function FormulaEditor({ value, onChange, fields, parentFields }: Formula
           {t({ en: 'Insert function', zh: '插入函数' })}
         </button>
       </div>
-      <div id="fd-formula-status" aria-live="polite">
+      <div id={`${uid}-status`} aria-live="polite">
         {parsed.error ? (
           <p className="error-text" role="alert">
             {parsed.at !== undefined ? t({ en: 'Error at character {n}: ', zh: '第 {n} 个字符处有错误：' }, { n: parsed.at + 1 }) : t({ en: 'Error: ', zh: '错误：' })}

@@ -10,6 +10,7 @@ const PART = {
   readOnly: { en: 'read-only when', zh: '只读条件' },
   default: { en: 'default', zh: '默认值' },
   options: { en: 'option filter', zh: '选项过滤' },
+  check: { en: 'check', zh: '校验' },
   fill: { en: 'value linkage', zh: '数据联动' },
 } as const;
 

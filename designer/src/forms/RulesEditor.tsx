@@ -1,11 +1,13 @@
 // A field's rules in the property panel: "Show when", "Required when", "Read-only when" with the
-// condition builder, and value linkage ("Fill from another form") with pickers.
+// condition builder, a check of the value (a formula that must hold, and its message), and value
+// linkage ("Fill from another form") with pickers.
 import { rulePart, setRulePart, type Field, type Logic, type Rule } from '@trellis/core';
 import { useT } from '@trellis/app/lib/i18n';
 import { ConditionBuilder } from '../common/ConditionBuilder';
 import { FieldPicker } from '../common/FieldPicker';
+import { FormulaEditor } from './FormulaEditor';
 import type { AppForm } from './model';
-import { PanelSection, SelectInput } from './inputs';
+import { PanelSection, SelectInput, TextInput } from './inputs';
 
 export interface RulesEditorProps {
   uid: string;
@@ -36,8 +38,47 @@ export function RulesEditor({ uid, field, fields, rules, onChange, forms, formId
       {part('visible', t({ en: 'Show when', zh: '显示条件' }), t({ en: 'Without a condition the field is always shown.', zh: '无条件时始终显示。' }))}
       {part('required', t({ en: 'Required when', zh: '必填条件' }), t({ en: 'Required only while this holds.', zh: '条件成立时必填。' }))}
       {part('readOnly', t({ en: 'Read-only when', zh: '只读条件' }), t({ en: 'Cannot be changed while this holds.', zh: '条件成立时不可修改。' }))}
+      <CheckEditor key={`${uid}-check`} field={field} fields={fields} rules={rules} onChange={onChange} />
       <FillEditor key={`${uid}-fill`} field={field} fields={others} rules={rules} onChange={onChange} forms={forms.filter((f) => f.id !== formId)} />
     </PanelSection>
+  );
+}
+
+/** "Check the value": a formula over the record that must be true (e.g. {qty} <= {available}), and what the user is told when it is not. */
+function CheckEditor({ field, fields, rules, onChange }: { field: Field; fields: readonly Field[]; rules: readonly Rule[]; onChange(next: Rule[]): void }) {
+  const t = useT();
+  const check = rulePart(rules, field.key, 'check');
+  const holder = [...rules].reverse().find((r) => r.field === field.key && r.check !== undefined);
+  const message = holder?.message;
+  const text = (lang: 'en' | 'zh') => (typeof message === 'string' ? message : (message?.[lang] ?? ''));
+  const setMessage = (lang: 'en' | 'zh', v: string) => {
+    const next = { en: text('en'), zh: text('zh'), [lang]: v };
+    const label = Object.fromEntries(Object.entries(next).filter(([, x]) => x !== ''));
+    onChange(rules.map((r) => {
+      if (r !== holder) return r;
+      const { message: _old, ...rest } = r;
+      return Object.keys(label).length ? { ...rest, message: label } : rest;
+    }));
+  };
+  return (
+    <div role="group" aria-label={t({ en: 'Check the value', zh: '校验' })} className="cb">
+      <div className="cb-head">
+        <span className="cb-title">{t({ en: 'Check the value', zh: '校验' })}</span>
+        <span className="muted cb-hint">{t({ en: 'The value is accepted only while this formula is true, e.g. {qty} <= {available}. Empty values are not checked.', zh: '仅当公式为真时接受该值，例如 {qty} <= {available}。空值不校验。' })}</span>
+      </div>
+      <FormulaEditor
+        value={check}
+        onChange={(v: Logic | undefined) => onChange(setRulePart(rules, field.key, 'check', v))}
+        fields={fields}
+        label={{ group: t({ en: 'Check formula', zh: '校验公式' }), input: t({ en: 'Must be true', zh: '须为真' }) }}
+      />
+      {check !== undefined && (
+        <div className="row">
+          <TextInput label={t({ en: 'Message when it fails (English)', zh: '不通过时的提示（英文）' })} value={text('en')} onChange={(v) => setMessage('en', v)} />
+          <TextInput label={t({ en: 'Message when it fails (Chinese)', zh: '不通过时的提示（中文）' })} value={text('zh')} onChange={(v) => setMessage('zh', v)} />
+        </div>
+      )}
+    </div>
   );
 }
 

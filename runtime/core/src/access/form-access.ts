@@ -145,7 +145,7 @@ export function visibleDefinition(definition: FormDefinition, hidden: ReadonlySe
 }
 
 function ruleLogic(rule: Rule): unknown[] {
-  const parts: unknown[] = [rule.visible, rule.required, rule.readOnly, rule.default, rule.options];
+  const parts: unknown[] = [rule.visible, rule.required, rule.readOnly, rule.default, rule.options, rule.check];
   if (rule.fill) parts.push(...Object.values(rule.fill.match));
   return parts.filter((p) => p !== undefined);
 }

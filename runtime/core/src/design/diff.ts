@@ -107,7 +107,7 @@ function compareLevel(prev: readonly AnyField[], next: readonly AnyField[], tabl
   if (!same(common(prev, new Set(nextByKey.keys())), common(next, prevKeys))) out.push({ kind: 'fieldsReordered', ...(table ? { table } : {}) });
 }
 
-const PARTS: (RulePart | 'fill')[] = ['visible', 'required', 'readOnly', 'default', 'options', 'fill'];
+const PARTS: (RulePart | 'fill')[] = ['visible', 'required', 'readOnly', 'default', 'options', 'check', 'fill'];
 
 function fillOf(def: FormDefinition, field: string): unknown {
   const found = (def.rules ?? []).filter((r) => r.field === field && r.fill !== undefined);

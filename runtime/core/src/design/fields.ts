@@ -41,7 +41,7 @@ export function fieldKeyProblem(key: string, siblings: Iterable<string>): FieldK
 }
 
 /** The parts of a rule the designer edits per field. */
-export type RulePart = 'visible' | 'required' | 'readOnly' | 'default' | 'options';
+export type RulePart = 'visible' | 'required' | 'readOnly' | 'default' | 'options' | 'check';
 
 /**
  * The effective expression of one part of a field's rules, combined as the engine
@@ -70,6 +70,8 @@ export function setRulePart(rules: readonly Rule[] | undefined, field: string, p
     }
     const next: Rule = { ...r };
     delete next[part];
+    // a check's message goes with it
+    if (part === 'check' && value === undefined) delete next.message;
     if (!placed) {
       (next as Record<string, unknown>)[part] = value;
       placed = true;

@@ -57,7 +57,7 @@ export interface WhereUsedInput {
 }
 
 type AnyField = Field | SubField;
-const RULE_PARTS = ['visible', 'required', 'readOnly', 'default', 'options'] as const;
+const RULE_PARTS = ['visible', 'required', 'readOnly', 'default', 'options', 'check'] as const;
 
 function inForm(input: WhereUsedInput, target: FieldRef): Usage[] {
   const out: Usage[] = [];

@@ -82,7 +82,8 @@ export function checkFormDefinition(def: FormDefinition): DefinitionProblem[] {
     else if (rule.options !== undefined && target.type !== 'select' && target.type !== 'multiselect') {
       add(`${path}.options`, 'invalidRule', `An options rule needs a select or multiselect field; "${rule.field}" is ${target.type}`);
     }
-    for (const part of ['visible', 'required', 'readOnly', 'default', 'options'] as const) {
+    if (rule.message !== undefined && rule.check === undefined) add(`${path}.message`, 'invalidRule', 'A message belongs to a check: the rule has no check');
+    for (const part of ['visible', 'required', 'readOnly', 'default', 'options', 'check'] as const) {
       if (rule[part] !== undefined) logic.push({ path: `${path}.${part}`, logic: rule[part], known: formKnown });
     }
     for (const [k, v] of Object.entries(rule.fill?.match ?? {})) logic.push({ path: `${path}.fill.match.${k}`, logic: v, known: formKnown });

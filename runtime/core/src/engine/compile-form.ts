@@ -16,6 +16,8 @@ export interface FieldRules {
   default?: Logic;
   options?: Logic;
   fill?: NonNullable<Rule['fill']>;
+  /** every check of the field, each with its message */
+  checks?: { logic: Logic; message?: Rule['message'] }[];
 }
 
 /** A form definition prepared for rendering and for evaluating records. */
@@ -53,6 +55,7 @@ function mergeRules(rules: readonly Rule[]): Map<string, FieldRules> {
     if (r.default !== undefined) cur.default = r.default;
     if (r.options !== undefined) cur.options = r.options;
     if (r.fill !== undefined) cur.fill = r.fill;
+    if (r.check !== undefined) cur.checks = [...(cur.checks ?? []), { logic: r.check, ...(r.message !== undefined ? { message: r.message } : {}) }];
     out.set(r.field, cur);
   }
   return out;

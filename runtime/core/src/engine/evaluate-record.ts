@@ -5,7 +5,7 @@ import type { Field, SubField } from '../schema/form.js';
 import type { Logic } from '../schema/logic.js';
 import type { CompiledForm } from './compile-form.js';
 import { fieldMessage } from './field-messages.js';
-import { applyLogic, ruleScope, truthy } from './logic.js';
+import { applyLogic, logicVars, ruleScope, truthy } from './logic.js';
 import { renderSerial, serialCounterKey } from './serial.js';
 import { toFieldErrors } from './validate.js';
 
@@ -371,7 +371,37 @@ export function evaluateRecord(compiled: CompiledForm, input: RecordData, ctx: E
     });
   }
   computeDerived(compiled, data, ctxVars, external);
+  // on an update, the fields the edit changes
+  const changed = create ? null : new Set([...given].filter((k) => !sameValue(input[k], previous[k])));
+  runChecks(compiled, data, ctxVars, changed, bad, errors);
   return { data, errors };
+}
+
+/**
+ * The rules' checks, over the finished record (formulas and lookups computed). An empty value and
+ * a field with an error already are not checked; on an update only the checks of a field the edit
+ * changes, or reading one, run, so a record does not fail a check because something elsewhere moved on since
+ * (an issue checked against the stock on hand before it was taken).
+ */
+function runChecks(compiled: CompiledForm, data: RecordData, ctxVars: Record<string, unknown>, changed: ReadonlySet<string> | null, bad: ReadonlySet<string>, errors: FieldError[]): void {
+  let scope: Record<string, unknown> | null = null;
+  for (const [key, rules] of compiled.rules) {
+    if (!rules.checks || isEmpty(data[key]) || bad.has(key) || errors.some((e) => e.field === key)) continue;
+    for (const c of rules.checks) {
+      if (changed && !changed.has(key) && !logicVars(c.logic).some((v) => changed.has(v.split('.')[0]!))) continue;
+      scope ??= { ...data, ...ctxVars };
+      if (truthy(applyLogic(c.logic, scope))) continue;
+      errors.push({ field: key, code: 'check', message: c.message !== undefined ? checkMessage(c.message) : fieldMessage('check') });
+      break;
+    }
+  }
+}
+
+/** A label as a message in both languages (one given language stands in for the other). */
+function checkMessage(label: string | { en?: string; zh?: string }): { en: string; zh: string } {
+  if (typeof label === 'string') return { en: label, zh: label };
+  const en = label.en ?? label.zh ?? '';
+  return { en, zh: label.zh ?? en };
 }
 
 /** The serial numbers to draw for a new record: one counter per serial field. */

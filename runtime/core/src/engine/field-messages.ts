@@ -8,7 +8,7 @@ import type { Message } from '../errors.js';
 export type FieldMessageCode =
   | 'required' | 'type' | 'minimum' | 'maximum' | 'minLength' | 'maxLength' | 'pattern' | 'format' | 'enum'
   | 'minItems' | 'maxItems' | 'uniqueItems' | 'unknown' | 'invalid'
-  | 'readOnly' | 'option' | 'linkNotFound' | 'precision'
+  | 'readOnly' | 'option' | 'linkNotFound' | 'precision' | 'check'
   | 'notNumber' | 'notDate' | 'notDatetime' | 'notBoolean' | 'notOption' | 'notJson' | 'notId';
 
 type Params = Record<string, unknown>;
@@ -58,6 +58,7 @@ const TABLE: Record<FieldMessageCode, (p: Params) => Message> = {
   unknown: () => ({ en: 'Unknown field', zh: '未知字段' }),
   invalid: () => ({ en: 'Invalid value', zh: '值无效' }),
   readOnly: () => ({ en: 'This field is read-only', zh: '此项为只读，不能修改' }),
+  check: () => ({ en: 'This value does not pass the form’s check', zh: '该值未通过表单校验' }),
   option: () => ({ en: 'This option is not allowed here', zh: '此选项当前不可选' }),
   linkNotFound: (p) => ({ en: `Linked record ${str(p.id)} was not found`, zh: `关联的记录 ${str(p.id)} 不存在` }),
   precision: (p) => ({ en: `At most ${str(p.limit)} digits after the decimal point`, zh: `小数位数不能超过 ${str(p.limit)} 位` }),

@@ -93,6 +93,10 @@ export const RuleSchema = Type.Object(
     default: Type.Optional(LogicSchema),
     /** must evaluate to the array of allowed option values */
     options: Type.Optional(LogicSchema),
+    /** a check of the value (e.g. not more than is on hand): valid when this holds, read after formulas and lookups; an empty value is not checked */
+    check: Type.Optional(LogicSchema),
+    /** what a failed check tells the user */
+    message: Type.Optional(LabelSchema),
     /** value linkage: fill the field from a record found in another form */
     fill: Type.Optional(
       Type.Object(
