@@ -164,6 +164,25 @@ describe('template packs', () => {
     expect(customer.fields.find((f: Json) => f.key === 'lastOrderNo').valueType).toBe('serial');
   });
 
+  it('keeps the values of read-only fields in a pack\'s records, which people cannot set', async () => {
+    const pack = fixture();
+    pack.manifest.id = 'mini-crm-readonly';
+    pack.forms[0].definition.fields.push({ key: 'lastVisit', type: 'date', label: 'Last visit', readOnly: true });
+    pack.records.customer[0].data.lastVisit = '2026-10-15';
+    const r = await h.call('POST', '/api/packs/import', pack);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const customers = await recordsOf((await formsOf(r.body.id)).Customer.id);
+    expect(customers.find((c) => c.data.name === 'Acme Trading').data.lastVisit).toBe('2026-10-15');
+    // and round-trips through an export with records
+    const again = await h.call('POST', '/api/packs/import', await exported(r.body.id, true));
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect((await recordsOf((await formsOf(again.body.id)).Customer.id)).find((c) => c.data.name === 'Acme Trading').data.lastVisit).toBe('2026-10-15');
+    // a person submitting the form still cannot
+    const own = await h.call('POST', `/api/forms/${(await formsOf(r.body.id)).Customer.id}/records`, { data: { name: 'New Co', lastVisit: '2026-01-01' } });
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+    expect(own.body.data.lastVisit).toBeUndefined();
+  });
+
   it('exports an app as a pack that imports back into an equal app', async () => {
     const appId = await install();
     const first = await exported(appId);

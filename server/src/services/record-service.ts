@@ -284,7 +284,7 @@ export class RecordService {
    * An import's record: evaluated exactly as a submit (formulas, lookups, validation, observers' checks),
    * ready for the store's insertMany under the given id; the field errors instead when a submit would refuse it.
    */
-  async prepare(formId: string, input: RecordData, caller: Caller, id: string, resolved?: ImportAccess): Promise<
+  async prepare(formId: string, input: RecordData, caller: Caller, id: string, resolved?: ImportAccess, options: { trusted?: boolean } = {}): Promise<
     { item: { record: RecordEntity; history: HistoryEntry; serials: ReturnType<typeof serialPlan> } } | { errors: FieldErrorLike[] }
   > {
     // an import resolves the form and the caller's access once, not per row
@@ -292,7 +292,7 @@ export class RecordService {
     const ctx = context(caller, this.timeZone);
     let data: RecordData;
     try {
-      data = await this.evaluate(published, input, ctx, caller, access, 'create');
+      data = await this.evaluate(published, input, ctx, caller, access, 'create', undefined, options.trusted);
       for (const o of this.observers) await o.checking?.(published, data, null, caller);
     } catch (e) {
       const fields = e instanceof TrellisError ? (e.details as { fields?: unknown } | undefined)?.fields : undefined;
@@ -365,14 +365,15 @@ export class RecordService {
   /** Runs the record engine with the linked records and value-linkage fills it asks for; 422 on any field error. */
   private async evaluate(
     published: PublishedForm, input: RecordData, ctx: EvalContext, caller: Caller, access: FormAccess,
-    mode: 'create' | 'update', previous?: RecordData,
+    mode: 'create' | 'update', previous?: RecordData, trust = false,
   ): Promise<RecordData> {
     const { compiled } = published;
     // fields hidden from the caller are ignored in what they send: an error would tell them the stored value
     // (a share-link submitter sees nothing back, yet fills every field: only hidden fields they may not set go)
     if (access.hidden.size > 0) input = stripHidden(input, new Set([...access.hidden].filter((k) => access.locked.has(k))));
-    // the system (workflow actions, automations) may write fields that are read-only to people
-    const trusted = caller.kind === 'system';
+    // the system (workflow actions, automations) may write fields that are read-only to people, and so may
+    // an administrator's pack (sample records, an exported app's records: `trust`)
+    const trusted = caller.kind === 'system' || trust;
     const plan = planExternal(compiled, input, ctx, previous, access.locked, trusted);
     // links the record already had stand as they are, even when someone else pointed them where this caller cannot see
     const kept = new Map((previous ? planExternal(compiled, {}, ctx, previous).links : []).map((l) => [l.path, new Set(l.ids)]));

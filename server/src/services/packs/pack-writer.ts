@@ -110,7 +110,8 @@ export async function insertRecords(deps: PackDeps, actor: UserActor, ids: Pack,
       const items: { record: RecordEntity; history: HistoryEntry; serials: Parameters<Store['records']['insert']>[2] }[] = [];
       const problems: DefinitionProblem[] = [];
       for (const [id, r] of entries) {
-        const prepared = await deps.records.prepare(formId, r.record.data, actor, id, resolved);
+        // a pack's records carry the values of read-only fields too (a last follow-up date, a counter): the pack is trusted
+        const prepared = await deps.records.prepare(formId, r.record.data, actor, id, resolved, { trusted: true });
         if ('errors' in prepared) {
           const at = `records.${keyOf(formId)}[${r.index}].data`;
           for (const e of prepared.errors) problems.push({ path: `${at}.${e.field}`, code: e.code, message: `${at}.${e.field}: ${e.message.en}` });
