@@ -66,7 +66,7 @@ describe('the SCM pack document', () => {
   it('brings small but believable sample data for the main forms', () => {
     const counts = Object.fromEntries(Object.entries(pack.records ?? {}).map(([k, list]) => [k, list.length]));
     expect(counts.supplier).toBe(4);
-    for (const form of ['product', 'reviewTemplate', 'review', 'evaluation', 'requisition', 'po', 'notice', 'receipt', 'stockCount']) expect(counts[form], form).toBeGreaterThan(0);
+    for (const form of ['product', 'reviewTemplate', 'review', 'evaluation', 'requisition', 'po', 'notice', 'receipt', 'stockIn', 'stockCount', 'transfer']) expect(counts[form], form).toBeGreaterThan(0);
     // one review template per supplier type
     const types = pack.forms.find((f) => f.key === 'supplier')!.definition.fields.find((f) => f.key === 'type')!.options!.map((o) => (typeof o === 'string' ? o : o.value));
     expect(pack.records!.reviewTemplate!.map((r) => r.data.supplierType).sort()).toEqual([...types].sort());
@@ -81,6 +81,19 @@ describe('the SCM pack document', () => {
       expect(s.data.onTimeLots ?? 0, s.key).toBe(receipts.filter((r) => String(r.data.receivedOn) <= String(r.data.dueDate)).length);
       expect(s.data.receivedQty ?? 0, s.key).toBe(receipts.reduce((a, r) => a + qty(r), 0));
       expect(s.data.rejectedQty ?? 0, s.key).toBe(receipts.reduce((a, r) => a + Number(r.data.rejectedQty ?? 0), 0));
+    }
+    // every line of an approved sample receipt was put away, in the receipt's warehouse
+    const putAways = pack.records!.stockIn!.map((r) => [r.data.source, r.data.product, r.data.warehouse, r.data.qty]);
+    const lines = pack.records!.receipt!.filter((r) => r.status === 'approved').flatMap((r) => (r.data.lines as { product: string; qty: number }[]).map((l) => [r.data.scan, l.product, r.data.warehouse, l.qty]));
+    expect(putAways.sort()).toEqual(lines.sort());
+    // the sample transfers are done already (stored without their workflow): each names two warehouses, and its
+    // destination still holds at least what it moved there
+    const materials = new Map(pack.records!.product!.map((r) => [r.key, r.data as Record<string, number>]));
+    for (const t of pack.records!.transfer!) {
+      const m = materials.get(String(t.data.product))!;
+      const field = (wh: unknown) => ({ central: 'qtyCentral', line: 'qtyLine', spares: 'qtySpares' })[String(wh)]!;
+      expect(t.data.fromWh, t.key).not.toBe(t.data.toWh);
+      expect(m[field(t.data.toWh)], t.key).toBeGreaterThanOrEqual(Number(t.data.qty));
     }
   });
 });

@@ -9,8 +9,8 @@ import { startHarness, type Call, type Harness } from '../support/harness.js';
 // registration with business-registry facts and risk flags (a local HTTP server plays the
 // provider), certificates uploaded by a supplier, on-site review → capability profile, scoring
 // from receipts, requisitions rolled up by material and department, shipping notices from
-// unshipped order lines with reminders and receiving by scanning the notice's code, stock counts,
-// and the reconciliation round trip with the printed statement.
+// unshipped order lines with reminders and receiving by scanning the notice's code, stock counts
+// and transfers per warehouse, and the reconciliation round trip with the printed statement.
 
 const PASSWORD = 'scm-pack-password-1';
 type Json = any;
@@ -136,11 +136,11 @@ describe('the SCM pack', () => {
     const formKeys: Record<string, string> = {
       Material: 'product', Supplier: 'supplier', Certificate: 'certificate', 'On-site review template': 'reviewTemplate', 'On-site review': 'review',
       'Supplier evaluation': 'evaluation', 'Purchase requisition': 'requisition', 'Purchase order': 'po', 'Shipping notice': 'notice',
-      'Reconciliation statement': 'statement', 'Goods receipt': 'receipt', 'Stock count': 'stockCount',
+      'Reconciliation statement': 'statement', 'Goods receipt': 'receipt', 'Stock count': 'stockCount', 'Stock transfer': 'transfer', 'Put-away': 'stockIn',
     };
     for (const f of (await ok(h.call('GET', `/api/apps/${appId}/forms`))).items as Json[]) form[formKeys[f.draft.name.en as string]!] = f.id;
     const roleKeys: Record<string, string> = {
-      'SCM administrator': 'admin', Purchasing: 'purchasing', Warehouse: 'warehouse', Quality: 'quality', Finance: 'finance',
+      'SCM administrator': 'admin', Purchasing: 'purchasing', Warehouse: 'warehouse', 'Warehouse supervisor': 'supervisor', Quality: 'quality', Finance: 'finance',
       'Requester (any department)': 'staff', 'Supplier (external)': 'supplier',
     };
     for (const r of (await ok(h.call('GET', `/api/roles?appId=${appId}`))).items as Json[]) role[roleKeys[r.name.en]!] = r.id;
@@ -150,6 +150,7 @@ describe('the SCM pack', () => {
     dept.rnd = (await ok(h.call('POST', '/api/departments', { name: { en: 'R&D', zh: '研发部' } }), 201)).id;
     await person('Pam', ['purchasing']);
     await person('Wes', ['warehouse']);
+    await person('Vic', ['supervisor']);
     await person('Quinn', ['quality']);
     await person('Fay', ['finance']);
     await person('Ada', ['admin']);
@@ -167,10 +168,10 @@ describe('the SCM pack', () => {
 
   it('is listed, and installs with its sample data on a fresh server in under 5 seconds', async () => {
     const packs = (await ok(h.call('GET', '/api/packs'))).items as Json[];
-    expect(packs.find((p) => p.id === 'scm')).toMatchObject({ name: { en: 'Supply chain (SCM)', zh: '供应链管理' }, category: 'scm', forms: 12 });
+    expect(packs.find((p) => p.id === 'scm')).toMatchObject({ name: { en: 'Supply chain (SCM)', zh: '供应链管理' }, category: 'scm', forms: 14 });
     expect(installMs, `install took ${Math.round(installMs)} ms`).toBeLessThan(5000);
-    expect(Object.keys(form)).toHaveLength(12);
-    expect(Object.keys(role)).toHaveLength(7);
+    expect(Object.keys(form)).toHaveLength(14);
+    expect(Object.keys(role)).toHaveLength(8);
     expect(Object.keys(supplierId)).toHaveLength(4);
     // formulas computed on the way in, links re-pointed to the new records
     const huadong = await get('supplier', supplierId['上海华东精密零件有限公司']!);
@@ -186,6 +187,11 @@ describe('the SCM pack', () => {
     expect((await list(h.call, 'notice')).every((n) => n.data.state === 'received')).toBe(true);
     expect((await list(h.call, 'requisition')).map((r) => r.data.progress).sort()).toEqual(['approved', 'ordered', 'submitted', 'submitted']);
     expect(huadong.data).toMatchObject({ riskLevel: 'low', found: true, creditCode: '91310000MA1FL8XQ3K', lots: 1 });
+    // stock lives per warehouse; the quantity on hand is their sum, and the sample transfers are done already
+    const products = await list(h.call, 'product');
+    for (const p of products) expect(p.data.onHand, p.data.code).toBe(p.data.qtyCentral + p.data.qtyLine + p.data.qtySpares);
+    expect(products.find((p) => p.data.code === 'M-1001').data).toMatchObject({ qtyCentral: 9000, qtyLine: 3000, onHand: 12000 });
+    expect((await list(h.call, 'transfer')).map((t) => [t.status, t.data.fromWh, t.data.toWh, t.data.qty]).sort()).toEqual([['approved', 'central', 'line', 3000], ['approved', 'central', 'spares', 40]]);
     // the SCM administrator designs the app
     expect((await people.Ada!.call('GET', `/api/apps/${appId}/export`)).status).toBe(200);
   });
@@ -312,7 +318,7 @@ describe('the SCM pack', () => {
 
     // the warehouse scans the code: supplier, order, due date and lines come from the notice
     const receipt = await submit('Wes', 'receipt', { scan: notice.data.code });
-    expect(receipt.data).toMatchObject({ supplier: huadong, order: open.id, dueDate: open.data.dueDate, receivedOn: today(), receiver: people.Wes!.id, amount: open.data.amount, totalQty: 8000 });
+    expect(receipt.data).toMatchObject({ supplier: huadong, order: open.id, dueDate: open.data.dueDate, receivedOn: today(), receiver: people.Wes!.id, warehouse: 'central', amount: open.data.amount, totalQty: 8000 });
     expect(receipt.data.lines.map((l: Json) => [l.product, l.qty])).toEqual(notice.data.lines.map((l: Json) => [l.product, l.qty]));
     expect(receipt.data.onTime).toBe(today() <= open.data.dueDate ? 1 : 0);
     await settle();
@@ -325,12 +331,25 @@ describe('the SCM pack', () => {
     expect(nowhere.status).toBe(422);
     expect(nowhere.body.error.details.fields.map((f: Json) => f.field)).toContain('supplier');
 
+    // nothing is in stock before quality has inspected it
+    const stock = async () => new Map((await list(h.call, 'product')).map((p) => [p.id, p.data]));
+    const stockBefore = await stock();
+    expect(await list(h.call, 'stockIn', eq('source', notice.data.code))).toEqual([]);
+
     // quality inspects: the delivery counts in the supplier's rates
     const before = (await get('supplier', huadong)).data;
     await approve('Quinn', receipt.id, { rejectedQty: 40, inspectNote: '40 件镀层不良' });
     expect((await get('receipt', receipt.id)).status).toBe('approved');
     const after = (await get('supplier', huadong)).data;
     expect(after).toMatchObject({ lots: before.lots + 1, onTimeLots: before.onTimeLots + receipt.data.onTime, receivedQty: before.receivedQty + 8000, rejectedQty: before.rejectedQty + 40 });
+    // … and each line is put away in the receipt's warehouse (central): a put-away per line, adding to that warehouse only
+    const putAways = await list(h.call, 'stockIn', eq('source', notice.data.code));
+    expect(putAways.map((p) => [p.data.product, p.data.warehouse, p.data.qty]).sort()).toEqual(receipt.data.lines.map((l: Json) => [l.product, 'central', l.qty]).sort());
+    const stockAfter = await stock();
+    for (const [id, was] of stockBefore) {
+      const added = receipt.data.lines.filter((l: Json) => l.product === id).reduce((s: number, l: Json) => s + l.qty, 0);
+      expect(stockAfter.get(id), id).toMatchObject({ qtyCentral: was.qtyCentral + added, qtyLine: was.qtyLine, qtySpares: was.qtySpares, onHand: was.onHand + added });
+    }
 
     // a delivery due today: the morning run reminds the warehouse
     const jiahe = supplierId['东莞嘉禾包装制品有限公司']!;
@@ -425,17 +444,60 @@ describe('the SCM pack', () => {
     expect(new Map((widgets.scores.figures.rows as Json[]).map((r) => [r.key, r.values]))).toEqual(new Map(suppliers.map((s) => [s.data.name, [s.data.onTimeRate ?? null, s.data.qualityRate ?? null, s.data.score ?? null]])));
   });
 
-  it('counts stock: the approved count becomes the quantity on hand', async () => {
+  it('counts stock per warehouse: the approved count becomes that warehouse\'s quantity', async () => {
     const [bolt] = await list(h.call, 'product', eq('code', 'M-1001'));
-    const count = await submit('Wes', 'stockCount', { batch: '2026-11 月末盘点', product: bolt.id, countedQty: bolt.data.onHand - 35, note: '3 箱包装破损报废' });
-    expect(count.data).toMatchObject({ bookQty: bolt.data.onHand, diff: -35, countDate: today() });
+    const count = await submit('Wes', 'stockCount', { batch: '2026-11 月末盘点', product: bolt.id, countedQty: bolt.data.qtyCentral - 35, note: '3 箱包装破损报废' });
+    // the count is of the central warehouse unless it names another
+    expect(count.data).toMatchObject({ warehouse: 'central', bookQty: bolt.data.qtyCentral, diff: -35, countDate: today() });
     expect((await get('product', bolt.id)).data.onHand).toBe(bolt.data.onHand);
     await approve('Fay', count.id);
     expect((await get('stockCount', count.id)).status).toBe('approved');
-    expect((await get('product', bolt.id)).data.onHand).toBe(bolt.data.onHand - 35);
-    // the warehouse cannot set the quantity on hand by hand
+    expect((await get('product', bolt.id)).data).toMatchObject({ qtyCentral: bolt.data.qtyCentral - 35, qtyLine: bolt.data.qtyLine, qtySpares: bolt.data.qtySpares, onHand: bolt.data.onHand - 35 });
+    // the warehouse cannot set the quantities by hand, nor purchasing
     const p = await get('product', bolt.id);
-    expect((await people.Wes!.call('PATCH', `/api/forms/${form.product}/records/${bolt.id}`, { data: { onHand: 1 }, version: p.version })).status).toBe(403);
+    expect((await people.Wes!.call('PATCH', `/api/forms/${form.product}/records/${bolt.id}`, { data: { qtyCentral: 1 }, version: p.version })).status).toBe(403);
+    expect((await people.Pam!.call('PATCH', `/api/forms/${form.product}/records/${bolt.id}`, { data: { qtyCentral: 1 }, version: p.version })).status).toBe(422);
+  });
+
+  it('transfers stock between warehouses once the supervisor approves, and counts the line-side store on its own', async () => {
+    const [resin] = await list(h.call, 'product', eq('code', 'M-2001'));
+    const before = resin.data;
+    expect(before.qtyCentral).toBeGreaterThan(30);
+    // a clerk asks to move 30 kg from the central warehouse to the line-side store
+    const refused = async (data: Json, field: string) => {
+      const r = await people.Wes!.call('POST', `/api/forms/${form.transfer}/records`, { data });
+      expect(r.status, JSON.stringify(r.body)).toBe(422);
+      expect(r.body.error.details.fields.map((f: Json) => f.field)).toEqual([field]);
+    };
+    await refused({ product: resin.id, fromWh: 'central', toWh: 'line', qty: before.qtyCentral + 1 }, 'qty');
+    await refused({ product: resin.id, fromWh: 'line', toWh: 'line', qty: 30 }, 'toWh');
+    await refused({ product: resin.id, fromWh: 'central', toWh: 'line', qty: 0 }, 'qty');
+    const tr = await submit('Wes', 'transfer', { product: resin.id, fromWh: 'central', toWh: 'line', qty: 30, reason: '注塑二线换料' });
+    expect(tr.data).toMatchObject({ requester: people.Wes!.id, requestedOn: today(), available: before.qtyCentral });
+    expect(tr.data.no).toMatch(/^TR-\d{8}-\d{3}$/);
+    await settle();
+    // nothing moves before the approval, and the clerk does not approve their own request
+    expect((await get('product', resin.id)).data).toMatchObject({ qtyCentral: before.qtyCentral, qtyLine: before.qtyLine });
+    expect(await taskFor('Wes', tr.id)).toBeUndefined();
+    await approve('Vic', tr.id);
+    expect((await get('transfer', tr.id)).status).toBe('approved');
+    const moved = (await get('product', resin.id)).data;
+    expect(moved).toMatchObject({ qtyCentral: before.qtyCentral - 30, qtyLine: before.qtyLine + 30, qtySpares: before.qtySpares, onHand: before.onHand });
+
+    // a rejected transfer moves nothing
+    const no = await submit('Wes', 'transfer', { product: resin.id, fromWh: 'line', toWh: 'central', qty: 100, reason: 'Return surplus' });
+    await settle();
+    const task = await taskFor('Vic', no.id);
+    await ok(people.Vic!.call('POST', `/api/tasks/${task.id}/reject`, { comment: '线边仍需用料' }));
+    await settle();
+    expect((await get('transfer', no.id)).status).toBe('rejected');
+    expect((await get('product', resin.id)).data).toMatchObject({ qtyCentral: moved.qtyCentral, qtyLine: moved.qtyLine, onHand: moved.onHand });
+
+    // a count of the line-side store books that store only
+    const count = await submit('Wes', 'stockCount', { batch: '线边仓周盘', product: resin.id, warehouse: 'line', countedQty: moved.qtyLine - 5 });
+    expect(count.data).toMatchObject({ bookQty: moved.qtyLine, diff: -5 });
+    await approve('Fay', count.id);
+    expect((await get('product', resin.id)).data).toMatchObject({ qtyCentral: moved.qtyCentral, qtyLine: moved.qtyLine - 5, qtySpares: moved.qtySpares, onHand: moved.onHand - 5 });
   });
 
   it('reconciles: the supplier picks a period, finance reviews, the supplier prints, stamps and uploads, finance closes, and the supplier sees the result', async () => {
