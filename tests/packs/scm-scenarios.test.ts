@@ -498,6 +498,25 @@ describe('the SCM pack', () => {
     expect(count.data).toMatchObject({ bookQty: moved.qtyLine, diff: -5 });
     await approve('Fay', count.id);
     expect((await get('product', resin.id)).data).toMatchObject({ qtyCentral: moved.qtyCentral, qtyLine: moved.qtyLine - 5, qtySpares: moved.qtySpares, onHand: moved.onHand - 5 });
+
+    // the line-side stock is used up while a transfer of all of it waits: the approval cannot move it, nothing moves,
+    // and the administrator sees why; after the next count finds the stock again, a retry moves it
+    const all = moved.qtyLine - 5;
+    const late = await submit('Wes', 'transfer', { product: resin.id, fromWh: 'line', toWh: 'central', qty: all, reason: 'Line stopped' });
+    await settle();
+    const empty = await submit('Wes', 'stockCount', { batch: '线边仓盘点', product: resin.id, warehouse: 'line', countedQty: 0 });
+    await approve('Fay', empty.id);
+    await approve('Vic', late.id);
+    const stuck = await ok(h.call('GET', `/api/records/${late.id}/workflow`));
+    expect(stuck.status).toBe('error');
+    expect((await get('product', resin.id)).data).toMatchObject({ qtyCentral: moved.qtyCentral, qtyLine: 0 });
+    expect(((await ok(h.call('GET', '/api/workflow-instances?status=error'))).items as Json[]).map((i) => i.id)).toContain(stuck.id);
+    const found = await submit('Wes', 'stockCount', { batch: '线边仓复盘', product: resin.id, warehouse: 'line', countedQty: all });
+    await approve('Fay', found.id);
+    await ok(h.call('POST', `/api/workflow-instances/${stuck.id}/retry`));
+    await settle();
+    expect((await get('transfer', late.id)).status).toBe('approved');
+    expect((await get('product', resin.id)).data).toMatchObject({ qtyCentral: moved.qtyCentral + all, qtyLine: 0 });
   });
 
   it('reconciles: the supplier picks a period, finance reviews, the supplier prints, stamps and uploads, finance closes, and the supplier sees the result', async () => {
