@@ -9,6 +9,7 @@ import { useAsync } from '@trellis/app/lib/use-async';
 import { Async } from '@trellis/app/ui/common';
 import { loadForms, loadMembers, loadRoles, type AppInfo, type FormInfo, type Member, type Role } from '../org/org-data';
 import { memberCount } from '../org/ui';
+import { PackUpgrade } from './PackUpgrade';
 import { AppGeneral } from './settings/AppGeneral';
 import { RoleEditor } from './settings/RoleEditor';
 import { WorkspaceAccess } from './settings/WorkspaceAccess';
@@ -78,6 +79,7 @@ function Settings({ data, admin, reload }: { data: SettingsData; admin: boolean;
         </p>
       )}
       <AppGeneral app={app} canEdit={canEdit} onSaved={reload} />
+      {admin && <PackUpgrade appId={app.id} onUpgraded={reload} />}
 
       <section className="card" aria-label={t({ en: 'Roles and permissions', zh: '角色与权限' })}>
         <div className="row" style={{ marginBottom: 12 }}>

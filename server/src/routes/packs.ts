@@ -44,6 +44,11 @@ const UpgradeReply = Type.Object({
   }), { description: "the pack's data migrations this upgrade runs" }),
 });
 
+const OriginReply = Type.Object({
+  packId: Type.String(), name: BiText, version: Type.String({ description: 'the version the app stands on' }),
+  available: Type.Union([Type.String(), Type.Null()], { description: "the bundled pack's version when it is newer, else null" }),
+});
+
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/packs', {
     schema: { tags: ['packs'], summary: 'The bundled template packs', response: { 200: Type.Object({ items: Type.Array(PackSummary) }), ...errorReplies() } },
@@ -67,6 +72,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/apps/:appId/export', {
     schema: { tags: ['packs'], summary: "The app as a pack (its designers); `records=true` adds every form's records", params: AppParams, querystring: ExportQuery, response: { 200: PackReply, ...errorReplies(404) } },
   }, async (request) => app.packs.export(actorOf(request), request.params.appId, { records: request.query.records === 'true' }));
+
+  app.get('/api/apps/:appId/pack', {
+    schema: { tags: ['packs'], summary: 'Which pack and version the app was installed from, and a newer bundled version (administrators; 404 when not from a pack)', params: AppParams, response: { 200: OriginReply, ...errorReplies(404) } },
+  }, async (request) => app.packs.origin(actorOf(request), request.params.appId));
 
   app.post('/api/apps/:appId/upgrade', {
     bodyLimit: PACK_BODY_LIMIT,

@@ -1,4 +1,4 @@
-import { TrellisError, type Pack, type PackSummary, type Resolution } from '@trellis/core';
+import { compareVersions, TrellisError, type Pack, type PackManifest, type PackSummary, type Resolution } from '@trellis/core';
 import type { AppEntity } from '../../store/port.js';
 import type { UserActor } from '../access/actor.js';
 import type { AuditService } from '../audit-service.js';
@@ -15,6 +15,17 @@ export interface UpgradeRequest {
   pack?: unknown;
   resolutions?: Record<string, Resolution>;
   apply?: boolean;
+}
+
+/** Which pack an app came from, and whether the bundled pack is newer. */
+export interface PackOrigin {
+  packId: string;
+  /** the pack's name as installed */
+  name: PackManifest['name'];
+  /** the version the app stands on */
+  version: string;
+  /** the bundled pack's version when it is newer, else null */
+  available: string | null;
 }
 
 /** Template packs: the bundled ones, installing and importing them as apps, exporting apps as packs, upgrading. */
@@ -48,6 +59,18 @@ export class PackService {
     await this.deps.apps.get(appId, actor);
     await this.deps.access.requireApp(actor, appId, 'design');
     return (await exportApp(this.deps.store, appId, options)).pack;
+  }
+
+  /** Which pack (and version) the app was installed or imported from; 404 when it was not (administrators). */
+  async origin(actor: UserActor, appId: string): Promise<PackOrigin> {
+    this.deps.access.requireAdmin(actor);
+    await this.deps.apps.get(appId, actor);
+    const install = await this.deps.store.entities.get('packInstall', appId);
+    if (!install) throw new TrellisError('NOT_FOUND', 'This app was not installed from a pack', { appId });
+    // the listed summaries: a bundled pack that fails its checks offers no upgrade (an upgrade would refuse it)
+    const bundled = (await this.library.list()).find((p) => p.id === install.packId);
+    const available = bundled && compareVersions(bundled.version, install.packVersion) > 0 ? bundled.version : null;
+    return { packId: install.packId, name: install.base.manifest.name, version: install.packVersion, available };
   }
 
   /** Previews (or, with `apply`, carries out) the upgrade of an app to a newer version of its pack. */
