@@ -58,12 +58,15 @@ describe('the ERP pack document', () => {
     }
   });
 
-  it('breaks a master plan and an order into one record per line, however many lines they have', () => {
+  it('breaks a master plan, an order and a receipt into one record per line, however many lines they have', () => {
     for (const [formKey, target] of [['productionPlan', 'workOrder'], ['salesOrder', 'salesLine']] as const) {
       const creates = pack.workflows![formKey]!.nodes.filter((n) => n.type === 'action' && n.action.type === 'createRecord' && n.action.form === target);
       expect(creates, formKey).toHaveLength(1);
       expect(creates[0]!.type === 'action' && creates[0]!.action.type === 'createRecord' && creates[0]!.action.forEach).toBe('lines');
     }
+    // and a purchase receipt into one stock movement per material received
+    const stockIn = pack.workflows!.receipt!.automations!.find((a) => a.id === 'stockIn')!;
+    expect(stockIn.actions.filter((a) => a.type === 'createRecord' && a.form === 'stockMove').map((a) => a.type === 'createRecord' && a.forEach)).toEqual(['lines']);
   });
 
   it('brings small but believable sample data for every main form', () => {
@@ -86,7 +89,13 @@ describe('the ERP pack document', () => {
     // one item sits below its safety stock, so the dashboard shows something from the start
     expect(records('product').filter((p) => p.data.onHand < p.data.safetyStock).map((p) => p.key)).toEqual(['a_paint']);
     for (const po of records('purchaseOrder')) {
-      expect(po.data.receivedQty, po.key).toBe(sum(records('receipt').filter((r) => r.data.po === po.key).map((r) => r.data), (r) => r.qty));
+      const receipts = records('receipt').filter((r) => r.data.po === po.key).map((r) => r.data);
+      expect(po.data.receivedQty, po.key).toBe(sum(receipts, (r) => sum(r.lines as Data[], (l) => l.qty)));
+    }
+    // each line of a receipt is one purchase movement of its material and quantity
+    for (const r of records('receipt')) {
+      const made = moves.filter((m) => m.receipt === r.key).map((m) => [m.product, m.qty, m.kind, m.moveDate]);
+      expect(made, r.key).toEqual((r.data.lines as Data[]).map((l) => [l.product, l.qty, 'purchase', r.data.receivedOn]));
     }
     for (const wo of records('workOrder')) {
       const checks = records('qualityCheck').filter((c) => c.data.workOrder === wo.key).map((c) => c.data);

@@ -177,6 +177,10 @@ describe('the ERP pack', () => {
     const pump = await get('product', productId['FG-QH200']!);
     expect(pump.data.bom).toHaveLength(7);
     expect(pump.data.bom[0]).toMatchObject({ material: productId['RM-C01'], usage: 'main', materialUnit: '件 pc' });
+    // sample receipts have their lines looked up and totalled too
+    const castings = await one('receipt', eq('supplierName', '泰州华铸铸造有限公司'));
+    expect(castings.data).toMatchObject({ totalQty: 120, amount: 21600, materials: '120 泵体铸件 Pump casing (HT250)' });
+    expect(castings.data.lines).toEqual([{ product: productId['RM-C01'], productName: '泵体铸件 Pump casing (HT250)', unit: '件 pc', qty: 120, unitCost: 180, lineAmount: 21600 }]);
     // the ERP administrator designs the app
     expect((await people.Ada!.call('GET', `/api/apps/${appId}/export`)).status).toBe(200);
   });
@@ -280,7 +284,7 @@ describe('the ERP pack', () => {
 
     // the supplier answers and delivers; the delivered order is no longer chased, the others are, again
     await ok(people.Pat!.call('PATCH', `/api/forms/${form.purchaseOrder}/records/${late.id}`, { data: { chaseNote: '明天发货 · ships tomorrow' }, version: (await get('purchaseOrder', late.id)).version }));
-    await submit('Wang', 'receipt', { po: late.id, product: productId['RM-M03'], qty: 50, location: 'B-02-03' });
+    await submit('Wang', 'receipt', { po: late.id, lines: [{ product: productId['RM-M03'], qty: 50 }], location: 'B-02-03' });
     expect((await get('purchaseOrder', late.id)).data).toMatchObject({ receivedQty: 50, receiveState: 'received', receivedOn: today(), chaseCount: 1 });
     await runSchedule('purchaseOrder', 'chase');
     expect((await get('purchaseOrder', late.id)).data.chaseCount).toBe(1);
@@ -369,14 +373,40 @@ describe('the ERP pack', () => {
     const motorPo = (await list(h.call, 'purchaseOrder', eq('receiveState', 'partial'))).find((p) => p.data.supplierName === 'Ningbo Everspin Motor Co., Ltd.');
     expect(motorPo.data).toMatchObject({ totalQty: 100, receivedQty: 60 });
     const motorBefore = (await get('product', productId['RM-M03']!)).data.onHand;
-    const receipt = await submit('Wang', 'receipt', { po: motorPo.id, product: productId['RM-M03'], qty: 40, location: 'B-02-01' });
-    expect(receipt.data).toMatchObject({ supplierName: 'Ningbo Everspin Motor Co., Ltd.', poNo: motorPo.data.no, amount: 12800, receiver: people.Wang!.id });
+    const receipt = await submit('Wang', 'receipt', { po: motorPo.id, lines: [{ product: productId['RM-M03'], qty: 40 }], location: 'B-02-01' });
+    expect(receipt.data).toMatchObject({ supplierName: 'Ningbo Everspin Motor Co., Ltd.', poNo: motorPo.data.no, totalQty: 40, amount: 12800, receiver: people.Wang!.id });
+    expect(receipt.data.lines).toEqual([{ product: productId['RM-M03'], productName: '三相电机 0.75 kW motor', unit: '台 unit', qty: 40, unitCost: 320, lineAmount: 12800 }]);
     const [moveIn] = await list(h.call, 'stockMove', eq('receipt', receipt.id));
     expect(moveIn.data).toMatchObject({ direction: 'in', kind: 'purchase', qty: 40, signedQty: 40, product: productId['RM-M03'], moveDate: today() });
     expect((await get('product', productId['RM-M03']!)).data.onHand).toBe(motorBefore + 40);
     expect((await get('purchaseOrder', motorPo.id)).data).toMatchObject({ receivedQty: 100, receiveState: 'received' });
     const [delivered] = await messages('Pat', receipt.id);
     expect(delivered.message.en).toBe(`Ningbo Everspin Motor Co., Ltd. delivered 40 三相电机 0.75 kW motor on ${motorPo.data.no} (${receipt.data.no})`);
+
+    // one delivery of two materials of the sample's hardware order is one receipt: a movement in per material
+    const hardwarePo = await one('purchaseOrder', eq('supplierName', 'Dongguan Fastline Hardware Co., Ltd.'));
+    expect(hardwarePo.data).toMatchObject({ totalQty: 2000, receivedQty: 0, receiveState: 'open' });
+    const oringBefore: number = (await get('product', productId['AM-O01']!)).data.onHand;
+    const boltBefore: number = (await get('product', productId['AM-B02']!)).data.onHand;
+    const both = await submit('Wang', 'receipt', {
+      po: hardwarePo.id, receivedOn: dayOffset(-1), location: 'D-01-01',
+      lines: [{ product: productId['AM-O01'], qty: 1000 }, { product: productId['AM-B02'], qty: 600 }],
+    });
+    expect(both.data).toMatchObject({ totalQty: 1600, amount: 1000 * 3.5 + 600 * 6 });
+    const hardwareIn = await list(h.call, 'stockMove', eq('receipt', both.id));
+    expect(hardwareIn.map((m) => [m.data.product, m.data.qty, m.data.direction, m.data.kind, m.data.moveDate]).sort()).toEqual(
+      [[productId['AM-O01'], 1000, 'in', 'purchase', dayOffset(-1)], [productId['AM-B02'], 600, 'in', 'purchase', dayOffset(-1)]].sort(),
+    );
+    expect(hardwareIn.every((m) => m.data.note === `采购入库 Receipt ${both.data.no} · ${hardwarePo.data.no}`)).toBe(true);
+    expect((await get('product', productId['AM-O01']!)).data.onHand).toBe(oringBefore + 1000);
+    expect((await get('product', productId['AM-B02']!)).data.onHand).toBe(boltBefore + 600);
+    // the order counts the receipt's total: 400 bolts are still to come
+    expect((await get('purchaseOrder', hardwarePo.id)).data).toMatchObject({ receivedQty: 1600, receiveState: 'partial', receivedOn: dayOffset(-1) });
+    const [hardwareTold] = await messages('Pat', both.id);
+    expect(hardwareTold.message).toEqual({
+      en: `Dongguan Fastline Hardware Co., Ltd. delivered 1000 O 型圈 O-ring set, 600 不锈钢螺栓组件 Bolt kit on ${hardwarePo.data.no} (${both.data.no})`,
+      zh: `Dongguan Fastline Hardware Co., Ltd. 的 ${hardwarePo.data.no} 到货入库：1000 O 型圈 O-ring set, 600 不锈钢螺栓组件 Bolt kit（${both.data.no}）`,
+    });
 
     // control boards go out to the controller work order of a sample plan: below the safety stock (40), a warning
     const [mcWo] = (await list(h.call, 'workOrder', eq('product', productId['FG-MC10']))).filter((w) => w.data.state === 'issued');
