@@ -12,4 +12,6 @@ if (!args.includes('--web')) {
   must('pnpm', ['exec', 'tsx', 'tests/bench/dashboard-bench.ts', `--size=${args.includes('--quick') ? 100_000 : 1_000_000}`, '--runs=3']);
   // import of 100,000 CSV rows, export of 100,000 records (time and server peak memory)
   must('pnpm', ['exec', 'tsx', 'tests/bench/import-export-bench.ts']);
+  // installing each bundled pack with its sample data on a fresh server
+  must('pnpm', ['exec', 'tsx', 'tests/bench/pack-bench.ts', '--runs=3']);
 }

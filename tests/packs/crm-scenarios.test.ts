@@ -15,7 +15,6 @@ interface Person { id: string; call: Call }
 describe('the CRM pack', () => {
   let h: Harness;
   let appId = '';
-  let installMs = 0;
   const form: Record<string, string> = {};
   const role: Record<string, string> = {};
   const people: Record<string, Person> = {};
@@ -69,9 +68,7 @@ describe('the CRM pack', () => {
     // retries after a concurrent edit come quickly, so settling waits for them
     // days are counted in UTC here, as the test computes its dates
     h = await startHarness({ TRELLIS_JOB_BACKOFF_MS: '50', TRELLIS_TIME_ZONE: 'UTC' });
-    const started = performance.now();
     const app = await ok(h.call('POST', '/api/packs/crm/install', { withSampleData: true }), 201);
-    installMs = performance.now() - started;
     appId = app.id;
     for (const f of (await ok(h.call('GET', `/api/apps/${appId}/forms`))).items as Json[]) {
       form[{
@@ -98,10 +95,9 @@ describe('the CRM pack', () => {
   }, 120_000);
   afterAll(async () => h?.close());
 
-  it('is listed, and installs with its sample data on a fresh server in under 5 seconds', async () => {
+  it('is listed, and installs with its sample data on a fresh server (install time: tests/bench/pack-bench.ts)', async () => {
     const packs = (await ok(h.call('GET', '/api/packs'))).items as Json[];
     expect(packs.find((p) => p.id === 'crm')).toMatchObject({ name: { en: 'CRM', zh: '客户关系管理' }, category: 'crm', forms: 12 });
-    expect(installMs, `install took ${Math.round(installMs)} ms`).toBeLessThan(5000);
     expect(Object.keys(form)).toHaveLength(12);
     expect(Object.keys(role)).toHaveLength(8);
     expect(await list(h.call, 'customer')).toHaveLength(10);

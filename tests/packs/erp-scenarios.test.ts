@@ -48,7 +48,6 @@ const seriesOf = (w: Json) => new Map((w.figures.rows as Json[]).map((r) => [r.k
 describe('the ERP pack', () => {
   let h: Harness;
   let appId = '';
-  let installMs = 0;
   const form: Record<string, string> = {};
   const role: Record<string, string> = {};
   const people: Record<string, Person> = {};
@@ -127,9 +126,7 @@ describe('the ERP pack', () => {
   beforeAll(async () => {
     // dates are read in UTC, as this test computes them; retries after a concurrent edit come quickly
     h = await startHarness({ TRELLIS_JOB_BACKOFF_MS: '50', TRELLIS_TIME_ZONE: 'UTC' });
-    const started = performance.now();
     const app = await ok(h.call('POST', '/api/packs/erp/install', { withSampleData: true }), 201);
-    installMs = performance.now() - started;
     appId = app.id;
     const formKeys: Record<string, string> = {
       Customer: 'customer', Supplier: 'supplier', 'Product / material': 'product', 'Sales plan': 'salesPlan', 'Sales order': 'salesOrder', 'Sales line': 'salesLine',
@@ -158,10 +155,9 @@ describe('the ERP pack', () => {
   }, 120_000);
   afterAll(async () => h?.close());
 
-  it('is listed, and installs with its sample data on a fresh server in under 5 seconds', async () => {
+  it('is listed, and installs with its sample data on a fresh server (install time: tests/bench/pack-bench.ts)', async () => {
     const packs = (await ok(h.call('GET', '/api/packs'))).items as Json[];
     expect(packs.find((p) => p.id === 'erp')).toMatchObject({ name: { en: 'ERP', zh: '企业资源计划' }, category: 'erp', forms: 16 });
-    expect(installMs, `install took ${Math.round(installMs)} ms`).toBeLessThan(5000);
     expect(Object.keys(form)).toHaveLength(16);
     expect(Object.keys(role)).toHaveLength(9);
     expect(await list(h.call, 'customer')).toHaveLength(8);

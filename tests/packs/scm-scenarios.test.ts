@@ -57,7 +57,6 @@ describe('the SCM pack', () => {
   let provider: Server;
   const asked: { q: string; auth: string | undefined }[] = [];
   let appId = '';
-  let installMs = 0;
   const form: Record<string, string> = {};
   const role: Record<string, string> = {};
   const dept: Record<string, string> = {};
@@ -129,9 +128,7 @@ describe('the SCM pack', () => {
     const port = typeof addr === 'object' && addr ? addr.port : 0;
     h = await startHarness({ TRELLIS_REGISTRY_URL: `http://127.0.0.1:${port}/v1/`, TRELLIS_REGISTRY_TOKEN: 'scm-registry-token', TRELLIS_JOB_BACKOFF_MS: '50' });
 
-    const started = performance.now();
     const app = await ok(h.call('POST', '/api/packs/scm/install', { withSampleData: true }), 201);
-    installMs = performance.now() - started;
     appId = app.id;
     const formKeys: Record<string, string> = {
       Material: 'product', Supplier: 'supplier', Certificate: 'certificate', 'On-site review template': 'reviewTemplate', 'On-site review': 'review',
@@ -166,10 +163,9 @@ describe('the SCM pack', () => {
     provider?.close();
   });
 
-  it('is listed, and installs with its sample data on a fresh server in under 5 seconds', async () => {
+  it('is listed, and installs with its sample data on a fresh server (install time: tests/bench/pack-bench.ts)', async () => {
     const packs = (await ok(h.call('GET', '/api/packs'))).items as Json[];
     expect(packs.find((p) => p.id === 'scm')).toMatchObject({ name: { en: 'Supply chain (SCM)', zh: '供应链管理' }, category: 'scm', forms: 14 });
-    expect(installMs, `install took ${Math.round(installMs)} ms`).toBeLessThan(5000);
     expect(Object.keys(form)).toHaveLength(14);
     expect(Object.keys(role)).toHaveLength(8);
     expect(Object.keys(supplierId)).toHaveLength(4);
