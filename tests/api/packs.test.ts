@@ -250,10 +250,13 @@ describe('template packs', () => {
       const preview = await h.call('POST', `/api/apps/${appId}/upgrade`, { pack: newer() });
       expect(preview.status, JSON.stringify(preview.body)).toBe(200);
       expect(preview.body).toMatchObject({ packId: 'mini-crm', from: '1.0.0', to: '1.1.0', applied: false });
-      expect(preview.body.conflicts).toEqual([{ path: conflictPath, base: { en: 'Amount', zh: '金额' }, mine: 'Total billed', theirs: { en: 'Amount due', zh: '应付金额' } }]);
+      expect(preview.body.conflicts).toEqual([{
+        path: conflictPath, base: { en: 'Amount', zh: '金额' }, mine: 'Total billed', theirs: { en: 'Amount due', zh: '应付金额' },
+        where: { en: 'form “Invoice” › field “Total billed” › label', zh: '表单「发票」 › 字段「Total billed」 › 标题' },
+      }]);
       expect(preview.body.changes).toEqual(expect.arrayContaining([
-        { path: 'forms[customer].definition.fields[region].options[west]', op: 'add' },
-        { path: 'forms[contact]', op: 'add' },
+        { path: 'forms[customer].definition.fields[region].options[west]', op: 'add', where: { en: 'form “Customer” › field “Region” › option “west”', zh: '表单「客户」 › 字段「区域」 › 选项「west」' } },
+        { path: 'forms[contact]', op: 'add', where: { en: 'form “Contact”', zh: '表单「联系人」' } },
       ]));
 
       const refused = await h.call('POST', `/api/apps/${appId}/upgrade`, { pack: newer(), apply: true });

@@ -4,10 +4,12 @@
  * timed until GET /api/jobs/:id says completed), restarts the server, then exports every record
  * through GET /api/forms/:id/export (CSV, then XLSX) and reads the server's peak memory (VmHWM) from /proc.
  * Needs `pnpm build` first (the built server runs as its own process).
+ * BENCH_CPU_PROF_DIR=dir writes a V8 CPU profile of the importing server into dir (import.cpuprofile).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { http, startServerProcess, type ServerProcess } from '../support/process.js';
 
 const arg = (name: string, fallback: number) => {
@@ -44,7 +46,14 @@ const peakKb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/p
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'trellis-ie-bench-'));
-  let server: ServerProcess = await startServerProcess({ DATA_DIR: dataDir });
+  const profile: Record<string, string> = process.env.BENCH_CPU_PROF_DIR
+    ? {
+      // Node 20 refuses --cpu-prof in NODE_OPTIONS; the preload runs the profiler instead
+      NODE_OPTIONS: `--import=${pathToFileURL(path.join(import.meta.dirname, 'cpu-profile.mjs')).href}`,
+      TRELLIS_CPU_PROFILE: path.resolve(process.env.BENCH_CPU_PROF_DIR, 'import.cpuprofile'),
+    }
+    : {};
+  let server: ServerProcess = await startServerProcess({ DATA_DIR: dataDir, ...profile });
   try {
     const api = async (method: string, url: string, body?: unknown) => {
       const r = await http(server.url, method, url, body, server.token);

@@ -126,10 +126,11 @@ describe('installing the CRM pack and entering a lead on a phone', () => {
     await template.getByText('Installed from CRM 1.0.0').waitFor();
     await template.getByText('Version 1.1.0 is available.').waitFor();
     await template.getByRole('button', { name: 'Check the upgrade' }).click();
-    await template.getByRole('list', { name: 'Changes' }).getByText(/fields\[notes\]/).first().waitFor();
+    await template.getByRole('list', { name: 'Changes' }).getByText('form “Customer” › field “Notes”').waitFor();
     // one conflict per language of the label: the new English one, our Chinese one
-    const conflict = (lang: string) => template.getByRole('radiogroup', { name: `forms[customer].definition.fields[name].label.${lang}` });
-    await conflict('en').getByText('Account name').waitFor();
+    const conflict = (lang: 'en' | 'zh') =>
+      template.getByRole('radiogroup', { name: `form “Customer” › field “Account name” › label (${lang === 'en' ? 'English' : 'Chinese'})` });
+    await conflict('en').getByText('Account name', { exact: true }).waitFor();
     const apply = template.getByRole('button', { name: 'Apply the upgrade' });
     await expect(apply.isDisabled()).resolves.toBe(true);
     await conflict('en').getByRole('radio', { name: 'Take theirs' }).check();

@@ -23,8 +23,8 @@ interface UpgradePreview {
   from: string;
   to: string;
   applied: boolean;
-  changes: PackChange[];
-  conflicts: MergeConflict[];
+  changes: (PackChange & { where: Msg })[];
+  conflicts: (MergeConflict & { where: Msg })[];
   kept: string[];
   migrations: { id: string; form: string; records: number; description?: Msg }[];
 }
@@ -132,7 +132,8 @@ function Preview({ preview, resolutions, busy, onResolve, onApply }: {
             {preview.changes.map((c) => (
               <li key={`${c.op}:${c.path}`}>
                 <span className={`tag ${c.op === 'remove' ? 'tag-danger' : c.op === 'add' ? 'tag-success' : ''}`}>{t(OPS[c.op])}</span>
-                <span className="pack-path">{c.path}</span>
+                <span>{t(c.where)}</span>
+                <span className="pack-path muted" title={c.path}>{c.path}</span>
               </li>
             ))}
           </ul>
@@ -152,8 +153,9 @@ function Preview({ preview, resolutions, busy, onResolve, onApply }: {
             {t({ en: 'You and the new version both changed these. Choose which to keep:', zh: '你和新版本都修改了以下内容，请选择保留哪一个：' })}
           </p>
           {preview.conflicts.map((c) => (
-            <div key={c.path} className="pack-conflict" role="radiogroup" aria-label={c.path}>
-              <div className="pack-path">{c.path}</div>
+            <div key={c.path} className="pack-conflict" role="radiogroup" aria-label={t(c.where)}>
+              <strong>{t(c.where)}</strong>
+              <div className="pack-path muted">{c.path}</div>
               <div className="pack-conflict-values">
                 <span className="muted">{t({ en: 'Yours', zh: '你的' })}</span><code>{shortValue(c.mine)}</code>
                 <span className="muted">{t({ en: 'New version', zh: '新版本' })}</span><code>{shortValue(c.theirs)}</code>

@@ -40,6 +40,7 @@ export * from './pack/rekey.js';
 export * from './pack/check-pack.js';
 export * from './pack/version.js';
 export * from './pack/merge.js';
+export * from './pack/describe-path.js';
 export * from './schema/print-template.js';
 export * from './print/print-values.js';
 export * from './print/check.js';

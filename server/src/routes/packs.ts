@@ -34,8 +34,8 @@ const UpgradeBody = Type.Object(
 );
 const UpgradeReply = Type.Object({
   packId: Type.String(), from: Type.String(), to: Type.String(), applied: Type.Boolean(),
-  changes: Type.Array(Type.Object({ path: Type.String(), op: Type.String() })),
-  conflicts: Type.Array(Type.Object({ path: Type.String(), base: Type.Unknown(), mine: Type.Unknown(), theirs: Type.Unknown() })),
+  changes: Type.Array(Type.Object({ path: Type.String(), op: Type.String(), where: BiText })),
+  conflicts: Type.Array(Type.Object({ path: Type.String(), base: Type.Unknown(), mine: Type.Unknown(), theirs: Type.Unknown(), where: BiText })),
   kept: Type.Array(Type.String(), { description: 'forms the new pack dropped, kept with their records' }),
   migrations: Type.Array(Type.Object({
     id: Type.String(), form: Type.String(), since: Type.String(), description: Type.Optional(BiText),

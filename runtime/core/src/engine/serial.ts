@@ -31,8 +31,18 @@ function isDateToken(t: string): t is DateToken {
   return Object.hasOwn(DATE_TOKENS, t);
 }
 
-function tokens(pattern: string): string[] {
-  return Array.from(pattern.matchAll(TOKEN_RE), (m) => m[1] ?? '');
+const tokenCache = new Map<string, readonly string[]>();
+
+/** The `{…}` tokens of a pattern (kept per pattern: a form's pattern is read for every record). */
+function tokens(pattern: string): readonly string[] {
+  let found = tokenCache.get(pattern);
+  if (!found) {
+    found = Array.from(pattern.matchAll(TOKEN_RE), (m) => m[1] ?? '');
+    // bounded: patterns come from form definitions, but a designer typing one must not grow this forever
+    if (tokenCache.size > 1000) tokenCache.clear();
+    tokenCache.set(pattern, found);
+  }
+  return found;
 }
 
 /** Problems with a serial pattern; empty when it is usable. */

@@ -89,6 +89,11 @@ const IDENTITIES: Identity[] = [
   (x) => (typeof x === 'string' ? x : null),
 ];
 
+/** Whether a list item names itself `id` in any of the ways the merge knows (for naming paths). */
+export function itemNamed(item: unknown, id: string): boolean {
+  return IDENTITIES.some((identity) => identity(item) === id);
+}
+
 /** How the items of these lists name themselves, when every item of each names itself uniquely the same way. */
 function identityOf(lists: unknown[][]): Identity | null {
   if (lists.every((l) => l.length === 0)) return null;

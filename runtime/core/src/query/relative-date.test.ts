@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TrellisError } from '../errors.js';
-import { addDays, isRelativeDate, localDate, localMidnight, parseDate, relativeRange, zoneOffsetMs } from './relative-date.js';
+import { addDays, isRelativeDate, localDate, localMidnight, parseDate, relativeRange, zonedParts, zoneOffsetMs } from './relative-date.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -10,6 +10,20 @@ describe('localDate', () => {
     expect(localDate(now)).toBe('2026-11-27');
     expect(localDate(now, 'Asia/Shanghai')).toBe('2026-11-28');
     expect(localDate(at('2026-11-27T03:00:00.000Z'), 'America/New_York')).toBe('2026-11-26');
+  });
+
+  it('gives the same parts second by second as Intl does, across a DST change and midnight, with zones taking turns', () => {
+    const intl = (ms: number, timeZone: string) => {
+      const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+        .formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]));
+      return { year: p.year, month: p.month, day: p.day, hour: p.hour! % 24, minute: p.minute, second: p.second };
+    };
+    // New York springs forward at 07:00 UTC on 2026-03-08; Kolkata (+05:30) passes midnight at 18:30 UTC
+    for (const start of [Date.parse('2026-03-08T06:58:30Z'), Date.parse('2026-03-08T18:28:30Z')]) {
+      for (let ms = start; ms < start + 4 * 60_000; ms += 7_300) {
+        for (const zone of ['America/New_York', 'Asia/Kolkata', 'America/New_York']) expect(zonedParts(new Date(ms), zone)).toEqual(intl(ms, zone));
+      }
+    }
   });
 
   it('rejects an unknown zone with a coded error', () => {

@@ -50,6 +50,10 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** 1972-01-01: from then on zone offsets are whole minutes (before, some were local mean time, in seconds). */
+const WHOLE_MINUTE_OFFSETS_FROM = Date.UTC(1972, 0, 1);
+let lastParts: { timeZone: string; minute: number; parts: ZonedParts } | null = null;
+
 /** Calendar parts of `instant` in `timeZone` (UTC when unset). */
 export function zonedParts(instant: Date, timeZone?: string): ZonedParts {
   const ms = instant.getTime();
@@ -63,6 +67,13 @@ export function zonedParts(instant: Date, timeZone?: string): ZonedParts {
       minute: instant.getUTCMinutes(),
       second: instant.getUTCSeconds(),
     };
+  }
+  // every offset since 1972 is a whole number of minutes: within one minute only the seconds move,
+  // so the Intl call (the costly part of an import row's $today and serial number) is made once a minute
+  const minute = Math.floor(ms / 60_000);
+  const cacheable = ms >= WHOLE_MINUTE_OFFSETS_FROM;
+  if (cacheable && lastParts?.timeZone === timeZone && lastParts.minute === minute) {
+    return { ...lastParts.parts, second: Math.floor((ms - minute * 60_000) / 1000) };
   }
   const out: ZonedParts = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
   let bc = false;
@@ -80,6 +91,7 @@ export function zonedParts(instant: Date, timeZone?: string): ZonedParts {
     }
   }
   if (bc) out.year = 1 - out.year;
+  if (cacheable) lastParts = { timeZone, minute, parts: { ...out } };
   return out;
 }
 

@@ -1,14 +1,27 @@
+import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 
-/** A streamed XLSX workbook with one sheet: rows are written as they come (exceljs' WorkbookWriter), never held whole. */
+/**
+ * A streamed XLSX workbook with one sheet: rows are written as they come (exceljs' WorkbookWriter), never held
+ * whole; the next row is read only once the reader has taken what is written (exceljs itself does not wait).
+ */
 export function xlsxStream(sheetName: string, rows: AsyncIterable<(string | number)[]>): Readable {
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   const sheet = workbook.addWorksheet(sheetName.replace(/[[\]*?:/\\]/g, ' ').slice(0, 31) || 'Sheet1');
   void (async () => {
     try {
-      for await (const row of rows) sheet.addRow(row).commit();
+      for await (const row of rows) {
+        sheet.addRow(row).commit();
+        if (out.writableNeedDrain) {
+          // a reader that went away closes the stream: stop reading rows (the cursor ends with the loop)
+          const ac = new AbortController();
+          await Promise.race([once(out, 'drain', { signal: ac.signal }), once(out, 'close', { signal: ac.signal })]).catch(() => {});
+          ac.abort();
+        }
+        if (out.destroyed) return;
+      }
       sheet.commit();
       await workbook.commit();
     } catch (e) {

@@ -1,6 +1,6 @@
 import {
-  assertPack, checkPack, compareVersions, jsonEqual, mergePack, remapPack, TrellisError,
-  type MergeConflict, type Pack, type PackChange, type PrintTemplateDefinition, type Resolution,
+  assertPack, checkPack, compareVersions, describePackPath, jsonEqual, mergePack, remapPack, TrellisError,
+  type BiText, type MergeConflict, type Pack, type PackChange, type PrintTemplateDefinition, type Resolution,
 } from '@trellis/core';
 import type { PackKeys } from '../../store/port.js';
 import type { UserActor } from '../access/actor.js';
@@ -13,10 +13,10 @@ export interface UpgradeResult {
   packId: string;
   from: string;
   to: string;
-  /** what the upgrade changes (or changed) in the app, by path in the pack */
-  changes: PackChange[];
-  /** conflicts no resolution decides; an upgrade is applied only when there are none */
-  conflicts: MergeConflict[];
+  /** what the upgrade changes (or changed) in the app, by path in the pack, and that path in words */
+  changes: (PackChange & { where: BiText })[];
+  /** conflicts no resolution decides (an upgrade is applied only when there are none), each path also in words */
+  conflicts: (MergeConflict & { where: BiText })[];
   /** forms the new pack no longer has: kept with their records (an upgrade never removes data) */
   kept: string[];
   /** the pack's data migrations this upgrade runs: records they change (preview: match now), records refused */
@@ -50,7 +50,12 @@ export async function upgradeApp(
     throw new TrellisError('BAD_REQUEST', `Version ${theirs.manifest.version} is not newer than the installed ${install.packVersion}`, { installed: install.packVersion });
   }
   const mine = current.pack;
-  const { merged, conflicts, changes } = mergePack(install.base, mine, withoutRecords(theirs), options.resolutions ?? {});
+  const merge = mergePack(install.base, mine, withoutRecords(theirs), options.resolutions ?? {});
+  const { merged } = merge;
+  // names come from the merged app first, then from each side (an item one side removed)
+  const named = <T extends { path: string }>(list: T[]) => list.map((c) => ({ ...c, where: describePackPath(c.path, [merged, mine, theirs]) }));
+  const changes = named(merge.changes);
+  const conflicts = named(merge.conflicts);
   const mergedKeys = new Set(merged.forms.map((f) => f.key));
   const kept = mine.forms.filter((f) => !mergedKeys.has(f.key)).map((f) => f.key);
   const pending = pendingMigrations(theirs, install.packVersion);
