@@ -2,7 +2,7 @@ import { assertPack, remapPack, type Label, type Pack, type PrintTemplateDefinit
 import type { AppEntity, PackInstallEntity, PackKeys } from '../../store/port.js';
 import type { UserActor } from '../access/actor.js';
 import { newId } from '../ids.js';
-import { createEmptyForm, insertRecords, publishForms, removeApp, roleInput, type Created, type PackDeps } from './pack-writer.js';
+import { createEmptyForm, insertRecords, publishForms, removeApp, roleInput, type PackDeps } from './pack-writer.js';
 
 export interface InstallOptions {
   /** also store the pack's sample records */
@@ -30,7 +30,6 @@ export async function installPack(deps: PackDeps, actor: UserActor, pack: Pack, 
   assertPack(pack);
   const { manifest } = pack;
   const app = await deps.apps.create({ name: options.name ?? manifest.name, description: { en: short(manifest.description.en), zh: short(manifest.description.zh) } }, actor);
-  const created: Created = { roles: [], dashboards: [], workflows: [], printTemplates: [] };
   try {
     const keys: PackKeys = { forms: {}, roles: {}, dashboards: {}, records: {} };
     for (const f of pack.forms) keys.forms[f.key] = await createEmptyForm(deps, actor, app.id, f.definition.name);
@@ -43,18 +42,16 @@ export async function installPack(deps: PackDeps, actor: UserActor, pack: Pack, 
     await publishForms(deps, actor, byForms.forms.map((f) => ({ id: f.key, definition: f.definition })), new Set());
     for (const r of byForms.roles ?? []) {
       const role = await deps.roles.create(actor, roleInput(r, app.id));
-      created.roles.push(role.id);
       keys.roles[r.key] = role.id;
     }
     const ids = remapPack(pack, { forms: keys.forms, roles: keys.roles, records: keys.records });
     for (const [i, d] of (ids.dashboards ?? []).entries()) {
       const dashboard = await deps.dashboards.create(actor, app.id, d.definition);
-      created.dashboards.push(dashboard.id);
       keys.dashboards[pack.dashboards![i]!.key] = dashboard.id;
     }
     // print templates are checked by the print service (the pack schema keeps them opaque)
     for (const [formId, list] of Object.entries(ids.printTemplates ?? {})) {
-      for (const def of list) created.printTemplates.push((await deps.printing.create(actor, formId, def as PrintTemplateDefinition)).id);
+      for (const def of list) await deps.printing.create(actor, formId, def as PrintTemplateDefinition);
     }
     if (options.withSampleData) {
       const keyOf = new Map(Object.entries(keys.forms).map(([k, id]) => [id, k]));
@@ -62,7 +59,6 @@ export async function installPack(deps: PackDeps, actor: UserActor, pack: Pack, 
     }
     // last: a published workflow starts on new records and schedules its automations
     for (const [formId, wf] of Object.entries(ids.workflows ?? {})) {
-      created.workflows.push(formId);
       await deps.workflows.saveDraft(actor, formId, wf, null);
       await deps.workflows.publish(actor, formId);
     }
@@ -76,7 +72,7 @@ export async function installPack(deps: PackDeps, actor: UserActor, pack: Pack, 
     return app;
   } catch (e) {
     // the install's own error is what the caller needs; a failing clean-up must not replace it
-    await removeApp(deps, app.id, created).catch(() => undefined);
+    await removeApp(deps, app.id).catch(() => undefined);
     throw e;
   }
 }

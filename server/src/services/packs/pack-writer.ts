@@ -6,6 +6,7 @@ import type { HistoryEntry, RecordEntity, Store } from '../../store/port.js';
 import type { UserActor } from '../access/actor.js';
 import type { AccessService } from '../access/access-service.js';
 import type { AppService } from '../app-service.js';
+import { removeAppRemains } from '../app-remains.js';
 import type { DashboardService } from '../dashboards/dashboard-service.js';
 import type { FormCatalog } from '../form-catalog.js';
 import type { FormService } from '../form-service.js';
@@ -27,14 +28,6 @@ export interface PackDeps {
   dashboards: DashboardService;
   records: RecordService;
   printing: PrintService;
-}
-
-/** What a failed install removes again. */
-export interface Created {
-  roles: string[];
-  dashboards: string[];
-  workflows: string[];
-  printTemplates: string[];
 }
 
 /** A new, empty form: its id is needed before any definition naming it can be written. */
@@ -142,18 +135,10 @@ function linkedIds(data: Record<string, unknown>, def: { fields: readonly { key:
   return out;
 }
 
-/** Removes what a failed install wrote: its roles, dashboards, print templates and workflows, then the app with its forms and records. */
-export async function removeApp(deps: PackDeps, appId: string, created: Created): Promise<void> {
-  const { store } = deps;
-  for (const id of created.dashboards) await store.entities.delete('dashboard', id);
-  for (const id of created.printTemplates) await store.entities.delete('printTemplate', id);
-  for (const formId of created.workflows) {
-    for (const v of await store.entities.list('workflowVersion', { ref: formId })) await store.entities.delete('workflowVersion', v.id);
-    await store.entities.delete('workflow', formId);
-  }
-  for (const id of created.roles) await store.entities.delete('role', id);
-  if (created.roles.length) await deps.access.changed();
-  await store.entities.delete('packInstall', appId);
-  await store.apps.delete(appId);
+/** Removes what a failed install wrote: the app with its forms and records, then its roles, dashboards, print templates and workflows. */
+export async function removeApp(deps: PackDeps, appId: string): Promise<void> {
+  const formIds = (await deps.store.forms.listByApp(appId)).map((f) => f.id);
+  await deps.store.apps.delete(appId);
   deps.catalog.forgetApp(appId);
+  if (await removeAppRemains(deps.store, appId, formIds)) await deps.access.changed();
 }

@@ -1,5 +1,5 @@
 import {
-  applyLogic, nextCronTime, normalizeFilter, parseCron, ruleScope, truthy,
+  applyLogic, nextCronTime, normalizeFilter, parseCron, ruleScope, TrellisError, truthy,
   type Automation, type RecordData,
 } from '@trellis/core';
 import type { Job, JobQueue } from '../../jobs/port.js';
@@ -101,7 +101,12 @@ export class Automations {
       const a = (await this.engine.publishedAutomations(formId)).find((x) => x.id === automationId);
       // removed or no longer scheduled in the published version: the chain stops here
       if (!a || !('schedule' in a.on)) return;
-      const published = await this.catalog.published(formId);
+      // a form deleted with its app: the chain stops here too
+      const published = await this.catalog.published(formId).catch((e: unknown) => {
+        if (e instanceof TrellisError && e.code === 'NOT_FOUND') return null;
+        throw e;
+      });
+      if (!published) return;
       const filter = normalizeFilter(a.on.filter, published.compiled.definition, { now: new Date(at), timeZone: this.records.timeZone });
       const page = await this.store.records.find(formId, { filter, sort: [], limit: SCHEDULE_BATCH, after: null, count: false });
       for (const r of page.items) await this.runActions(a, formId, r.id, `${job.id}.${r.id}`, r.data);
