@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import { miniCrm, PACKS_DIR } from '../support/packs.js';
 
 // GET /api/apps/:appId/pack: the designer asks which pack an app came from and whether the
 // bundled pack is newer (it offers the upgrade then). Apps not from a pack answer 404; only
 // administrators may ask.
 
-const PACKS_DIR = fileURLToPath(new URL('../fixtures/packs', import.meta.url));
 const PASSWORD = 'pack-origin-password';
 
 type Json = any;
-const fixture = (): Json => JSON.parse(readFileSync(`${PACKS_DIR}/mini-crm/pack.json`, 'utf8'));
 
 describe('which pack an app came from', () => {
   let h: Harness;
@@ -42,7 +39,7 @@ describe('which pack an app came from', () => {
   });
 
   it('offers the bundled version when it is newer, and none once the app is upgraded to it', async () => {
-    const older = fixture();
+    const older = miniCrm();
     older.manifest.version = '0.9.0';
     const app = await created('POST', '/api/packs/import', older);
     expect((await origin(app.id)).body).toMatchObject({ packId: 'mini-crm', version: '0.9.0', available: '1.0.0' });
@@ -53,7 +50,7 @@ describe('which pack an app came from', () => {
   });
 
   it('offers nothing for a pack the server does not bundle', async () => {
-    const pack = fixture();
+    const pack = miniCrm();
     pack.manifest.id = 'mini-crm-elsewhere';
     const app = await created('POST', '/api/packs/import', pack);
     expect((await origin(app.id)).body).toMatchObject({ packId: 'mini-crm-elsewhere', version: '1.0.0', available: null });

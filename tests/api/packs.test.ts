@@ -6,17 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPack } from '@trellis/core';
 import { run } from '@trellis/server/cli/trellis';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startHarness, type Harness } from '../support/harness.js';
+import { miniCrm, PACKS_DIR } from '../support/packs.js';
 
 // Template packs through the HTTP API: the bundled list, installing with sample data (fresh ids,
 // links re-pointed, the workflow running for a new record), two installs staying apart, export →
 // import → export giving the same pack, an upgrade that keeps an admin's edit, brings in the
 // pack's change and asks about a conflict, and bad packs that change nothing.
 
-const PACKS_DIR = fileURLToPath(new URL('../fixtures/packs', import.meta.url));
 const PASSWORD = 'pack-tests-password';
 
 type Json = any;
-const fixture = (): Json => JSON.parse(readFileSync(`${PACKS_DIR}/mini-crm/pack.json`, 'utf8'));
 
 describe('template packs', () => {
   let h: Harness;
@@ -144,7 +143,7 @@ describe('template packs', () => {
   });
 
   it('installs forms that link to each other (each published whole in the end)', async () => {
-    const pack = fixture();
+    const pack = miniCrm();
     pack.manifest.id = 'mini-crm-cycle';
     pack.forms[0].definition.fields.push(
       { key: 'lastOrder', type: 'link', label: 'Last order', form: 'order' },
@@ -165,7 +164,7 @@ describe('template packs', () => {
   });
 
   it('keeps the values of read-only fields in a pack\'s records, which people cannot set', async () => {
-    const pack = fixture();
+    const pack = miniCrm();
     pack.manifest.id = 'mini-crm-readonly';
     pack.forms[0].definition.fields.push({ key: 'lastVisit', type: 'date', label: 'Last visit', readOnly: true });
     pack.records.customer[0].data.lastVisit = '2026-10-15';
@@ -186,14 +185,14 @@ describe('template packs', () => {
   it('exports an app as a pack that imports back into an equal app', async () => {
     const appId = await install();
     const first = await exported(appId);
-    expect(first.manifest).toEqual(fixture().manifest);
+    expect(first.manifest).toEqual(miniCrm().manifest);
     expect(first.forms.map((f: Json) => f.key)).toEqual(['customer', 'order', 'invoice']);
     expect(first.records).toBeUndefined();
-    expect(first.forms).toEqual(fixture().forms);
-    expect(first.workflows).toEqual(fixture().workflows);
-    expect(first.roles).toEqual(fixture().roles);
-    expect(first.dashboards).toEqual(fixture().dashboards);
-    expect(first.printTemplates).toEqual(fixture().printTemplates);
+    expect(first.forms).toEqual(miniCrm().forms);
+    expect(first.workflows).toEqual(miniCrm().workflows);
+    expect(first.roles).toEqual(miniCrm().roles);
+    expect(first.dashboards).toEqual(miniCrm().dashboards);
+    expect(first.printTemplates).toEqual(miniCrm().printTemplates);
 
     const imported = await h.call('POST', '/api/packs/import', first);
     expect(imported.status, JSON.stringify(imported.body)).toBe(201);
@@ -213,7 +212,7 @@ describe('template packs', () => {
   describe('upgrading an installed app to a newer pack version', () => {
     // the pack's 1.1.0: a new region, a new contact form, and a new label for the invoice amount
     const newer = () => {
-      const p = fixture();
+      const p = miniCrm();
       p.manifest.version = '1.1.0';
       p.forms[0].definition.fields[1].options = ['north', 'south', 'west'];
       p.forms[2].definition.fields[1].label = { en: 'Amount due', zh: '应付金额' };
@@ -400,7 +399,7 @@ describe('template packs', () => {
     const copy = JSON.parse(fromFile.out).id;
     expect(await recordsOf((await formsOf(copy)).Customer.id)).toEqual([]); // records only with --sample
 
-    const patch = fixture();
+    const patch = miniCrm();
     patch.manifest.version = '1.0.1';
     patch.forms[0].definition.fields[2].label = { en: 'Telephone', zh: '电话号码' };
     const patchFile = path.join(path.dirname(file), 'patch.json');
@@ -425,13 +424,13 @@ describe('template packs', () => {
   describe('bad packs change nothing', () => {
     it('answers schema errors, unknown form keys and failing sample records with 422 and a path', async () => {
       const before = await appIds();
-      const bad = fixture();
+      const bad = miniCrm();
       bad.manifest.version = 'one';
       const schema = await h.call('POST', '/api/packs/import', bad);
       expect(schema.status).toBe(422);
       expect(schema.body.error.details.problems[0]).toMatchObject({ path: 'manifest.version', code: 'schema' });
 
-      const unknown = fixture();
+      const unknown = miniCrm();
       unknown.forms[1].definition.fields[1].form = 'client';
       unknown.printTemplates.order[0].body[0].fields[0].field = 'nope';
       unknown.printTemplates.invoice = [{ name: 'Bad', paper: 'A3' }];
@@ -444,7 +443,7 @@ describe('template packs', () => {
 
       // passes the pack checks, fails in the record engine after forms, roles and dashboards were made: all of it goes
       const rolesBefore = (await h.call('GET', '/api/roles')).body.items.length;
-      const late = fixture();
+      const late = miniCrm();
       late.records.customer[1].data = { region: 'south' };
       const failed = await h.call('POST', '/api/packs/import', late);
       expect(failed.status).toBe(422);
@@ -456,7 +455,7 @@ describe('template packs', () => {
 
     it('refuses an oversized pack with 413 and unknown packs with 404', async () => {
       const before = await appIds();
-      const big = fixture();
+      const big = miniCrm();
       big.manifest.padding = 'x'.repeat(6 * 1024 * 1024);
       expect((await h.call('POST', '/api/packs/import', big)).status).toBe(413);
       expect((await h.call('POST', '/api/packs/nothing-here/install', {})).status).toBe(404);
@@ -468,7 +467,7 @@ describe('template packs', () => {
       expect(u.status).toBe(201);
       const plain = h.as(await h.login('plain@example.com', PASSWORD));
       expect((await plain('POST', '/api/packs/mini-crm/install', {})).status).toBe(403);
-      expect((await plain('POST', '/api/packs/import', fixture())).status).toBe(403);
+      expect((await plain('POST', '/api/packs/import', miniCrm())).status).toBe(403);
     });
   });
 });

@@ -3,12 +3,12 @@
 // with the app's own edits, a choice per conflict, then the upgrade itself. Apps not from a pack
 // (404) show nothing.
 import { useState } from 'react';
-import type { MergeConflict, PackChange } from '@trellis/core';
-import { ApiError, get, post } from '@trellis/app/lib/api';
+import type { MergeConflict, PackChange, Resolution } from '@trellis/core';
+import { getOrNull, post } from '@trellis/app/lib/api';
 import { useT, type Msg } from '@trellis/app/lib/i18n';
 import { useAsync } from '@trellis/app/lib/use-async';
 import { Async, ErrorBox } from '@trellis/app/ui/common';
-import { allResolved, shortValue, type Resolution } from './pack-upgrade';
+import { allResolved, shortValue } from './pack-upgrade';
 import './template-center.css';
 
 interface PackOrigin {
@@ -35,17 +35,8 @@ const OPS: Record<PackChange['op'], Msg> = {
   change: { en: 'Changed', zh: '修改' },
 };
 
-async function loadOrigin(appId: string, signal: AbortSignal): Promise<PackOrigin | null> {
-  try {
-    return await get<PackOrigin>(`/api/apps/${encodeURIComponent(appId)}/pack`, { signal });
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return null;
-    throw err;
-  }
-}
-
 export function PackUpgrade({ appId, onUpgraded }: { appId: string; onUpgraded: () => void }) {
-  const [origin, reload] = useAsync((signal) => loadOrigin(appId, signal), [appId]);
+  const [origin, reload] = useAsync((signal) => getOrNull<PackOrigin>(`/api/apps/${encodeURIComponent(appId)}/pack`, { signal }), [appId]);
   return (
     <Async state={origin} onRetry={reload}>
       {(o) => (o === null ? null : <TemplateSection key={o.packId} appId={appId} origin={o} onUpgraded={() => { reload(); onUpgraded(); }} />)}

@@ -1,9 +1,8 @@
 // The template center: one card per bundled pack (GET /api/packs) with what it holds, "Include
-// sample data" and "Install"; an install opens the new app. A server without packs answers 404
-// and the section says there are none.
+// sample data" and "Install"; an install opens the new app. With no packs the section says so.
 import { useState } from 'react';
 import type { PackSummary } from '@trellis/core';
-import { ApiError, get, post } from '@trellis/app/lib/api';
+import { get, post } from '@trellis/app/lib/api';
 import { useT, type Msg } from '@trellis/app/lib/i18n';
 import { navigate } from '@trellis/app/lib/router';
 import { useAsync } from '@trellis/app/lib/use-async';
@@ -22,14 +21,8 @@ export function categoryName(category: string): Msg {
   return CATEGORIES[category] ?? { en: category, zh: category };
 }
 
-/** the packs, or null when the server has no packs route */
-async function loadPacks(signal: AbortSignal): Promise<PackSummary[] | null> {
-  try {
-    return (await get<{ items: PackSummary[] }>('/api/packs', { signal })).items;
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return null;
-    throw err;
-  }
+async function loadPacks(signal: AbortSignal): Promise<PackSummary[]> {
+  return (await get<{ items: PackSummary[] }>('/api/packs', { signal })).items;
 }
 
 export function TemplateCenter() {
@@ -47,7 +40,7 @@ export function TemplateCenter() {
       </div>
       <Async state={packs} onRetry={reload}>
         {(items) =>
-          items === null || items.length === 0 ? (
+          items.length === 0 ? (
             <p className="muted">{t({ en: 'No template packs are installed on this server.', zh: '此服务器没有安装模板包。' })}</p>
           ) : (
             <ul className="pack-grid" aria-label={t({ en: 'Template packs', zh: '模板包' })}>

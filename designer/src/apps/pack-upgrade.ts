@@ -1,7 +1,5 @@
 // Pure helpers of the upgrade screen (PackUpgrade.tsx).
-import type { MergeConflict } from '@trellis/core';
-
-export type Resolution = 'mine' | 'theirs';
+import type { MergeConflict, Resolution } from '@trellis/core';
 
 /** a value of a conflict, short enough to read in a line ("—" when the side has none) */
 export function shortValue(value: unknown): string {

@@ -1,24 +1,33 @@
-// What an app leaves behind outside its forms and records, removed once the app is deleted: its
-// roles (and users' memberships of them), dashboards, pack install, and per form the workflow and
-// its versions, print templates and share links; open tasks of its forms are cancelled, so nobody
-// is left with work they cannot open. Instances, notifications and the audit log are history and
-// stay. Run after the app itself is gone: a crash in between leaves only such remains, which the
-// next deletion of the same app cannot reach but which nothing reads (automations stop at a
-// missing form).
+// Deleting an app: the store drops the app with its forms and records, then what it leaves behind
+// elsewhere goes too: its roles (and users' memberships of them), dashboards, pack install, and per
+// form the workflow and its versions, print templates and share links; open tasks of its forms are
+// cancelled, so nobody is left with work they cannot open. Instances, notifications and the audit
+// log are history and stay. A crash between the two steps leaves only such remains, which nothing
+// reads (automations stop at a missing form).
 import type { Store } from '../store/port.js';
+import type { AccessService } from './access/access-service.js';
+import type { FormCatalog } from './form-catalog.js';
+
+/** Deletes the app `appId` and its remains; false when there was no such app. */
+export async function deleteAppWithRemains(store: Store, catalog: FormCatalog, access: AccessService, appId: string): Promise<boolean> {
+  const formIds = (await store.forms.listByApp(appId)).map((f) => f.id);
+  if (!(await store.apps.delete(appId))) return false;
+  catalog.forgetApp(appId);
+  if (await removeAppRemains(store, appId, formIds)) await access.changed();
+  return true;
+}
 
 /** Removes the remains of the deleted app `appId`, whose forms were `formIds`; true when roles went (access must be reloaded). */
-export async function removeAppRemains(store: Store, appId: string, formIds: readonly string[]): Promise<boolean> {
+async function removeAppRemains(store: Store, appId: string, formIds: readonly string[]): Promise<boolean> {
   const { entities } = store;
+  const now = new Date().toISOString();
+  const users = await entities.list('user');
   const roles = await entities.list('role', { ref: appId });
   for (const r of roles) await entities.delete('role', r.id);
-  if (roles.length) {
-    const gone = new Set(roles.map((r) => r.id));
-    const now = new Date().toISOString();
-    for (const u of await entities.list('user')) {
-      if (!u.roles.some((id) => gone.has(id))) continue;
-      await entities.update('user', { ...u, roles: u.roles.filter((id) => !gone.has(id)), version: u.version + 1, updatedAt: now }, null);
-    }
+  const goneRoles = new Set(roles.map((r) => r.id));
+  for (const u of users) {
+    if (!u.roles.some((id) => goneRoles.has(id))) continue;
+    await entities.update('user', { ...u, roles: u.roles.filter((id) => !goneRoles.has(id)), version: u.version + 1, updatedAt: now }, null);
   }
   for (const d of await entities.list('dashboard', { ref: appId })) await entities.delete('dashboard', d.id);
   await entities.delete('packInstall', appId);
@@ -31,8 +40,7 @@ export async function removeAppRemains(store: Store, appId: string, formIds: rea
     for (const l of await entities.list('shareLink', { ref: formId })) await entities.delete('shareLink', l.id);
   }
   // tasks are listed by person and status: cancel the open and waiting ones on the app's forms
-  const now = new Date().toISOString();
-  for (const u of await entities.list('user')) {
+  for (const u of users) {
     for (const status of ['open', 'waiting'] as const) {
       for (const t of await entities.list('task', { ref: `${u.id}:${status}` })) {
         if (forms.has(t.formId)) await entities.update('task', { ...t, status: 'cancelled', decidedAt: now }, null);

@@ -3,7 +3,7 @@ import { notFound } from '../http/errors.js';
 import type { AppEntity, Store } from '../store/port.js';
 import type { AccessService } from './access/access-service.js';
 import type { UserActor } from './access/actor.js';
-import { removeAppRemains } from './app-remains.js';
+import { deleteAppWithRemains } from './app-remains.js';
 import type { AuditService } from './audit-service.js';
 import type { FormCatalog } from './form-catalog.js';
 import { newId } from './ids.js';
@@ -56,11 +56,8 @@ export class AppService {
   async delete(appId: string, actor: UserActor): Promise<void> {
     await this.get(appId, actor);
     await this.access.requireApp(actor, appId, 'design');
-    const formIds = (await this.store.forms.listByApp(appId)).map((f) => f.id);
-    if (!(await this.store.apps.delete(appId))) throw notFound('App', appId);
-    this.catalog.forgetApp(appId);
-    // roles, dashboards, workflows, print templates, share links, a pack install; open tasks cancelled
-    if (await removeAppRemains(this.store, appId, formIds)) await this.access.changed();
+    // with its roles, dashboards, workflows, print templates, share links, pack install; open tasks cancelled
+    if (!(await deleteAppWithRemains(this.store, this.catalog, this.access, appId))) throw notFound('App', appId);
     await this.audit.record({ event: 'app.delete', actorId: actor.id, subject: appId, address: actor.address });
   }
 }

@@ -94,6 +94,16 @@ export const put = <T>(path: string, body: unknown, opts?: RequestOptions) => ap
 export const patch = <T>(path: string, body: unknown, opts?: RequestOptions) => api<T>('PATCH', path, { ...opts, body });
 export const del = <T>(path: string, opts?: RequestOptions) => api<T>('DELETE', path, opts);
 
+/** GET that answers null for a 404 (something that may not exist: a record's workflow, an app's pack) */
+export async function getOrNull<T>(path: string, opts?: RequestOptions): Promise<T | null> {
+  try {
+    return await get<T>(path, opts);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}
+
 /** query string from defined values */
 export function qs(params: Record<string, string | number | boolean | undefined | null>): string {
   const u = new URLSearchParams();

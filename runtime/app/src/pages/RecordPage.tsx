@@ -1,7 +1,7 @@
 // One record: its values (FormView, read-only), where its workflow stands, its timeline, and
 // what I may do: edit, withdraw while nobody decided yet, resubmit when it was returned.
 import { useState } from 'react';
-import { ApiError, get, post } from '../lib/api';
+import { get, getOrNull, post } from '../lib/api';
 import { useT } from '../lib/i18n';
 import { href, linkHandler } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -23,10 +23,7 @@ async function loadRecord(formId: string, recordId: string, signal: AbortSignal)
     get<RecordItem>(`/api/forms/${formId}/records/${recordId}`, { signal }),
     get<TimelineReply>(`/api/records/${recordId}/timeline`, { signal }),
     // a record of a form without a workflow has none
-    get<InstanceReply>(`/api/records/${recordId}/workflow`, { signal }).catch((e: unknown) => {
-      if (e instanceof ApiError && e.status === 404) return null;
-      throw e;
-    }),
+    getOrNull<InstanceReply>(`/api/records/${recordId}/workflow`, { signal }),
   ]);
   return { form, record, timeline, instance };
 }

@@ -1,8 +1,9 @@
 import { assertPack, remapPack, type Label, type Pack, type PrintTemplateDefinition } from '@trellis/core';
 import type { AppEntity, PackInstallEntity, PackKeys } from '../../store/port.js';
 import type { UserActor } from '../access/actor.js';
+import { deleteAppWithRemains } from '../app-remains.js';
 import { newId } from '../ids.js';
-import { createEmptyForm, insertRecords, publishForms, removeApp, roleInput, type PackDeps } from './pack-writer.js';
+import { createEmptyForm, insertRecords, publishForms, roleInput, type PackDeps } from './pack-writer.js';
 
 export interface InstallOptions {
   /** also store the pack's sample records */
@@ -71,8 +72,9 @@ export async function installPack(deps: PackDeps, actor: UserActor, pack: Pack, 
     await deps.store.entities.insert('packInstall', install);
     return app;
   } catch (e) {
-    // the install's own error is what the caller needs; a failing clean-up must not replace it
-    await removeApp(deps, app.id).catch(() => undefined);
+    // what the install wrote goes as a deleted app's does; the install's own error is what the caller
+    // needs, so a failing clean-up must not replace it
+    await deleteAppWithRemains(deps.store, deps.catalog, deps.access, app.id).catch(() => undefined);
     throw e;
   }
 }

@@ -6,7 +6,6 @@ import type { HistoryEntry, RecordEntity, Store } from '../../store/port.js';
 import type { UserActor } from '../access/actor.js';
 import type { AccessService } from '../access/access-service.js';
 import type { AppService } from '../app-service.js';
-import { removeAppRemains } from '../app-remains.js';
 import type { DashboardService } from '../dashboards/dashboard-service.js';
 import type { FormCatalog } from '../form-catalog.js';
 import type { FormService } from '../form-service.js';
@@ -133,12 +132,4 @@ function linkedIds(data: Record<string, unknown>, def: { fields: readonly { key:
   };
   walk(data, def.fields);
   return out;
-}
-
-/** Removes what a failed install wrote: the app with its forms and records, then its roles, dashboards, print templates and workflows. */
-export async function removeApp(deps: PackDeps, appId: string): Promise<void> {
-  const formIds = (await deps.store.forms.listByApp(appId)).map((f) => f.id);
-  await deps.store.apps.delete(appId);
-  deps.catalog.forgetApp(appId);
-  if (await removeAppRemains(deps.store, appId, formIds)) await deps.access.changed();
 }
